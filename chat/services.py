@@ -1,0 +1,291 @@
+"""Writes on conversations and messages; each state change is one function."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from chat.models import NO_PARENT, Conversation, Message
+from chat.selectors import conversation_get_for_user, message_path, parse_uuid
+from providers.models import endpoint_models
+from providers.registry import Endpoint, get_registry
+
+# Parameters a client may set on a request; anything else is refused rather than forwarded.
+ALLOWED_PARAMETERS = {
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "max_tokens": int,
+    "maxOutputTokens": int,
+    "presence_penalty": (int, float),
+    "frequency_penalty": (int, float),
+    "stop": list,
+    "reasoning_effort": str,
+    "thinking": bool,
+    "thinking_budget": int,
+    "promptPrefix": str,
+    "useResponsesApi": bool,
+}
+TITLE_MAX_CHARS = 200
+
+
+class ChatError(Exception):
+    """A request the user made that cannot be carried out; `message` is readable and translated."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class PreparedGeneration:
+    conversation: Conversation
+    user_message: Message
+    assistant_message: Message
+    new_conversation: bool
+    endpoint: Endpoint
+
+
+@dataclass
+class GenerationPlan:
+    """A validated send, with ids chosen, before anything is stored."""
+
+    user: User
+    endpoint: Endpoint
+    model: str
+    text: str
+    params: dict[str, Any]
+    conversation: Conversation | None  # None: a new conversation with id `conversation_id`
+    conversation_id: uuid.UUID
+    parent: Message | None
+    history: list[Message]  # the stored path from the root down to `parent`
+    user_message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    assistant_message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def new_conversation(self) -> bool:
+        return self.conversation is None
+
+
+def endpoint_resolve(*, endpoint_name: Any, model: Any) -> Endpoint:
+    """The configured, available endpoint serving `model`, or a ChatError saying why not."""
+    if not isinstance(endpoint_name, str) or not endpoint_name:
+        raise ChatError("invalid_endpoint", _("Choose an endpoint."))
+    if not isinstance(model, str) or not model:
+        raise ChatError("invalid_model", _("Choose a model."))
+    endpoint = get_registry().get(endpoint_name)
+    if endpoint is None:
+        raise ChatError("unknown_endpoint", _("The endpoint “%(name)s” is not configured.") % {"name": endpoint_name})
+    if not endpoint.available:
+        raise ChatError(
+            "endpoint_unavailable",
+            _("The endpoint “%(name)s” is not available: %(reason)s") % {
+                "name": endpoint.label,
+                "reason": endpoint.unavailable_reason,
+            },
+        )
+    if model not in endpoint.models and model not in endpoint_models(endpoint):
+        raise ChatError(
+            "unknown_model",
+            _("The model “%(model)s” is not offered by “%(endpoint)s”.") % {"model": model, "endpoint": endpoint.label},
+        )
+    return endpoint
+
+
+def parameters_clean(*, parameters: Any) -> dict[str, Any]:
+    if parameters in (None, ""):
+        return {}
+    if not isinstance(parameters, dict):
+        raise ChatError("invalid_parameters", _("Parameters must be an object."))
+    cleaned: dict[str, Any] = {}
+    for key, value in parameters.items():
+        expected = ALLOWED_PARAMETERS.get(key)
+        if expected is None:
+            raise ChatError("invalid_parameters", _("Unknown parameter “%(name)s”.") % {"name": key})
+        if isinstance(value, bool) and expected is not bool:
+            raise ChatError("invalid_parameters", _("Parameter “%(name)s” has the wrong type.") % {"name": key})
+        if not isinstance(value, expected):  # type: ignore[arg-type]
+            raise ChatError("invalid_parameters", _("Parameter “%(name)s” has the wrong type.") % {"name": key})
+        cleaned[key] = value
+    return cleaned
+
+
+def generation_plan(
+    *,
+    user: User,
+    conversation_id: Any,
+    parent_id: Any,
+    text: Any,
+    endpoint_name: Any,
+    model: Any,
+    parameters: Any = None,
+) -> GenerationPlan:
+    """Validate a send and read what the reply needs; stores nothing."""
+    if not isinstance(text, str) or not text.strip():
+        raise ChatError("empty_text", _("Type a message first."))
+    if len(text) > settings.MESSAGE_MAX_CHARS:
+        raise ChatError(
+            "text_too_long",
+            _("The message is too long (%(length)d characters; the limit is %(limit)d).")
+            % {"length": len(text), "limit": settings.MESSAGE_MAX_CHARS},
+        )
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
+    params = parameters_clean(parameters=parameters)
+
+    new_conversation = conversation_id in (None, "", "new")
+    if parent_id in ("", NO_PARENT):
+        parent_id = None
+    if parent_id is not None and parse_uuid(parent_id) is None:
+        raise ChatError("invalid_parent", _("The message you replied to does not exist."))
+    if new_conversation:
+        if parent_id is not None:
+            raise ChatError("invalid_parent", _("The message you replied to does not exist."))
+        return GenerationPlan(
+            user=user, endpoint=endpoint, model=model, text=text, params=params,
+            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[],
+        )
+    conversation = conversation_get_for_user(user=user, conversation_id=conversation_id)
+    if conversation is None:
+        raise ChatError("invalid_conversation", _("That conversation does not exist."))
+    parent = None
+    history: list[Message] = []
+    if parent_id is not None:
+        parent = Message.objects.filter(conversation=conversation, pk=parent_id).first()
+        if parent is None:
+            raise ChatError("invalid_parent", _("The message you replied to does not exist."))
+        history = message_path(conversation=conversation, leaf=parent)
+    return GenerationPlan(
+        user=user, endpoint=endpoint, model=model, text=text, params=params,
+        conversation=conversation, conversation_id=conversation.pk, parent=parent, history=history,
+    )
+
+
+def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
+    """Store a planned send: the user message and an empty, unfinished reply under it."""
+    with transaction.atomic():
+        if plan.conversation is None:
+            conversation = Conversation.objects.create(
+                id=plan.conversation_id, user=plan.user, endpoint=plan.endpoint.name, model=plan.model,
+                parameters=plan.params,
+            )
+        else:
+            # Deleted since it was planned? Then there is nothing to answer into.
+            existing = Conversation.objects.select_for_update().filter(pk=plan.conversation.pk).first()
+            if existing is None or (plan.parent and not Message.objects.filter(pk=plan.parent.pk).exists()):
+                raise ChatError("invalid_conversation", _("That conversation does not exist."))
+            conversation = existing
+        user_message = Message.objects.create(
+            id=plan.user_message_id,
+            conversation=conversation,
+            parent=plan.parent,
+            role=Message.Role.USER,
+            sender="User",
+            endpoint=plan.endpoint.name,
+            model=plan.model,
+            text=plan.text,
+            content=[{"type": "text", "text": plan.text}],
+        )
+        assistant_message = Message.objects.create(
+            id=plan.assistant_message_id,
+            conversation=conversation,
+            parent=user_message,
+            role=Message.Role.ASSISTANT,
+            sender=plan.endpoint.label,
+            endpoint=plan.endpoint.name,
+            model=plan.model,
+            unfinished=True,
+        )
+        conversation.endpoint = plan.endpoint.name
+        conversation.model = plan.model
+        if plan.params:
+            conversation.parameters = plan.params
+        conversation.current_leaf = assistant_message
+        conversation.save(update_fields=["endpoint", "model", "parameters", "current_leaf", "updated_at"])
+    return PreparedGeneration(
+        conversation=conversation,
+        user_message=user_message,
+        assistant_message=assistant_message,
+        new_conversation=plan.new_conversation,
+        endpoint=plan.endpoint,
+    )
+
+
+def generation_prepare(**kwargs: Any) -> PreparedGeneration:
+    """Validate a send and store it (plan, then store) in one call."""
+    return generation_store(plan=generation_plan(**kwargs))
+
+
+def message_save_progress(*, message_id: Any, text: str, reasoning: str) -> None:
+    """Store the text generated so far (the reply stays unfinished)."""
+    Message.objects.filter(pk=message_id).update(
+        text=text, content=_content_parts(text, reasoning), updated_at=timezone.now()
+    )
+
+
+def message_finish(
+    *,
+    message_id: Any,
+    text: str,
+    reasoning: str,
+    finish_reason: str,
+    unfinished: bool,
+    error_code: str = "",
+    prompt_tokens: int | None = None,
+    completion_tokens: int | None = None,
+) -> Message:
+    """Store the end state of a reply: finished, stopped (unfinished) or failed (error)."""
+    message = Message.objects.get(pk=message_id)
+    message.text = text
+    message.content = _content_parts(text, reasoning)
+    message.finish_reason = finish_reason
+    message.unfinished = unfinished
+    message.error = bool(error_code)
+    message.error_code = error_code
+    message.prompt_tokens = prompt_tokens
+    message.completion_tokens = completion_tokens
+    message.token_count = completion_tokens
+    message.save()
+    Conversation.objects.filter(pk=message.conversation_id).update(updated_at=timezone.now())
+    return message
+
+
+def _content_parts(text: str, reasoning: str) -> list[dict[str, str]]:
+    parts = []
+    if reasoning:
+        parts.append({"type": "think", "think": reasoning})
+    if text:
+        parts.append({"type": "text", "text": text})
+    return parts
+
+
+def conversation_rename(*, conversation: Conversation, title: str) -> Conversation:
+    """Give a conversation a title chosen by its owner."""
+    title = " ".join(title.split())[:TITLE_MAX_CHARS]
+    if not title:
+        raise ChatError("empty_title", _("A title cannot be empty."))
+    conversation.title = title
+    conversation.save(update_fields=["title"])
+    return conversation
+
+
+def conversation_set_title(*, conversation_id: Any, title: str) -> Conversation | None:
+    """Store a generated title unless the owner has named the conversation meanwhile."""
+    title = " ".join(title.strip().strip("\"'«»“”").split())[:TITLE_MAX_CHARS]
+    if not title:
+        return None
+    updated = Conversation.objects.filter(pk=conversation_id, title="").update(title=title)
+    return Conversation.objects.filter(pk=conversation_id).first() if updated else None
+
+
+def conversation_delete(*, conversation: Conversation) -> None:
+    """Delete a conversation and every message in it."""
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(current_leaf=None)
+        conversation.delete()

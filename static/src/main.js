@@ -1,0 +1,20 @@
+// Entry point of the bundle: styles, the preference menus on every page, and the chat page's
+// modules only where there is a chat (the sign-in pages stay light).
+import "../css/app.css";
+import { initPreferences } from "./preferences.js";
+
+function start() {
+  initPreferences();
+  const root = document.getElementById("chat");
+  if (root) {
+    import("./chat.js")
+      .then(({ initChat }) => initChat(root))
+      .catch((error) => console.error("The chat could not start.", error));
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start, { once: true });
+} else {
+  start();
+}
