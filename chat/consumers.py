@@ -17,7 +17,7 @@ from chat import generation
 from chat.groups import stream_group, user_group
 from chat.presenters import conversation_to_dict, localise_message_frame, message_to_dict
 from chat.selectors import message_get_for_user
-from chat.services import ChatError
+from chat.services import ChatError, PreparedGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 await self._error("invalid_frame", _("The message could not be read."))
                 return
             request = content.get("request") if isinstance(content.get("request"), str) else None
-            handlers = {"send": self._send, "stop": self._stop, "join": self._join}
+            handlers = {
+                "send": self._send,
+                "regenerate": self._regenerate,
+                "continue": self._continue,
+                "stop": self._stop,
+                "join": self._join,
+            }
             handler = handlers.get(content["type"]) if isinstance(content.get("type"), str) else None
             if handler is None:
                 await self._error("unknown_type", _("Unknown message type."), request)
@@ -99,14 +105,40 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             model=content.get("model"),
             parameters=content.get("parameters"),
         )
+        await self._created(prepared, request, "send")
+
+    async def _regenerate(self, content: dict[str, Any], request: str | None) -> None:
+        await self._answer_again(content, request, "regenerate")
+
+    async def _continue(self, content: dict[str, Any], request: str | None) -> None:
+        await self._answer_again(content, request, "continue")
+
+    async def _answer_again(self, content: dict[str, Any], request: str | None, kind: str) -> None:
+        prepared = await generation.generation_start(
+            user=self.user,
+            follow=self._follow,
+            kind=kind,
+            message_id=content.get("message"),
+            endpoint_name=content.get("endpoint"),
+            model=content.get("model"),
+            parameters=content.get("parameters"),
+        )
+        await self._created(prepared, request, kind)
+
+    async def _created(self, prepared: PreparedGeneration, request: str | None, kind: str) -> None:
+        messages = [
+            {**message_to_dict(prepared.user_message), "siblings": prepared.user_siblings},
+            {**message_to_dict(prepared.assistant_message), "siblings": prepared.assistant_siblings},
+        ]
         await self.send_json(
             {
                 "type": "created",
+                "kind": kind,
                 "request": request,
                 "new_conversation": prepared.new_conversation,
                 "conversation": conversation_to_dict(prepared.conversation),
-                "user_message": message_to_dict(prepared.user_message),
-                "assistant_message": message_to_dict(prepared.assistant_message),
+                "user_message": messages[0],
+                "assistant_message": messages[1],
             }
         )
 

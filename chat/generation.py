@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chat import services
@@ -102,20 +104,33 @@ def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
         if message.text and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
     ]
     messages.append(ChatMessage(role="user", text=plan.text))
+    if plan.continued is not None and plan.continued.text:
+        # Continue: the reply so far goes last, as the assistant's own words to carry on from.
+        messages.append(ChatMessage(role="assistant", text=plan.continued.text))
     request = ChatRequest(model=plan.model, messages=messages, system=system, params=params)
     untitled = plan.conversation is None or not plan.conversation.title
     return request, plan.endpoint.title_convo and untitled and plan.parent is None
 
 
-async def generation_start(
-    *, user: User, follow: Callable[[str], Awaitable[None]] | None = None, **kwargs: Any
-) -> services.PreparedGeneration:
-    """Validate a send, start generating the reply, and store both messages meanwhile.
+PLANNERS: dict[str, Callable[..., services.GenerationPlan]] = {
+    "send": services.generation_plan,
+    "regenerate": services.regeneration_plan,
+    "continue": functools.partial(services.regeneration_plan, continue_=True),
+}
 
-    The provider is asked as soon as the send is validated; storing the two messages overlaps
+
+async def generation_start(
+    *, user: User, follow: Callable[[str], Awaitable[None]] | None = None, kind: str = "send", **kwargs: Any
+) -> services.PreparedGeneration:
+    """Validate a send (or a regenerate, or a continue), start generating the reply, and store
+    the messages meanwhile.
+
+    The provider is asked as soon as the request is validated; storing the messages overlaps
     with its time to first token. Progress and the end state are saved only once they are stored.
     """
-    plan = await database_sync_to_async(services.generation_plan)(user=user, **kwargs)
+    plan = await database_sync_to_async(PLANNERS[kind])(user=user, **kwargs)
+    if plan.continued is not None and is_streaming(plan.continued):
+        raise services.ChatError("still_streaming", _("This reply is still being written. Stop it first."))
     request, name_conversation = _request_for(plan)
     message_id = str(plan.assistant_message_id)
     if follow is not None:
@@ -130,6 +145,10 @@ async def generation_start(
         name_conversation=name_conversation,
         last_event=asyncio.get_running_loop().time(),
     )
+    if plan.continued is not None:
+        # Frames carry only the new text; the snapshot (for joining sockets) has it all.
+        generation.text = [plan.continued.text] if plan.continued.text else []
+        generation.reasoning = [plan.continued.reasoning] if plan.continued.reasoning else []
     STREAMS[message_id] = generation
     task = asyncio.create_task(_run(generation), name=f"generation-{message_id}")
     _TASKS.add(task)

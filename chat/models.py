@@ -71,6 +71,8 @@ class Message(models.Model):
     unfinished = models.BooleanField(_("unfinished"), default=False)
     error = models.BooleanField(_("has an error"), default=False)
     error_code = models.CharField(_("error code"), max_length=32, blank=True)
+    # Changed in place by its owner after it was written (LibreChat's isEdited).
+    edited = models.BooleanField(_("edited"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

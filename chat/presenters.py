@@ -41,6 +41,7 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         "error_code": message.error_code,
         "error_message": error_message_for(message.error_code),
         "finish_reason": message.finish_reason,
+        "edited": message.edited,
         "prompt_tokens": message.prompt_tokens,
         "completion_tokens": message.completion_tokens,
         "token_count": message.token_count,

@@ -7,12 +7,18 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chat.models import Conversation, Message
+from chat.presenters import message_to_dict
+from chat.tree import Segment, Tree
+
+# Characters of a message shown in the tree view.
+PREVIEW_CHARS = 120
 
 
 def parse_uuid(value: Any) -> uuid.UUID | None:
@@ -59,20 +65,106 @@ def conversation_groups_for_user(*, user: User, now: dt.datetime | None = None) 
     return [{"label": label, "conversations": items} for label, items in groups.items()]
 
 
+def conversation_tree(*, conversation: Conversation) -> Tree:
+    """The conversation's tree shape: one query of bare rows, no text."""
+    rows = Message.objects.filter(conversation=conversation).values_list("id", "parent_id", "created_at", "role")
+    return Tree.from_rows(rows)
+
+
+def shown_leaf(*, conversation: Conversation, tree: Tree) -> uuid.UUID | None:
+    """The leaf the conversation shows: the remembered one, else the newest."""
+    if conversation.current_leaf_id in tree:
+        return conversation.current_leaf_id
+    return tree.newest_leaf()
+
+
+def messages_by_id(ids: list[uuid.UUID]) -> list[Message]:
+    """The messages with these ids, in the order given (one query)."""
+    found = Message.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def message_path(*, conversation: Conversation, leaf: Message | None = None) -> list[Message]:
     """The messages from the root down to `leaf` (default: the conversation's shown leaf)."""
-    messages = {message.pk: message for message in Message.objects.filter(conversation=conversation)}
-    current = leaf or (messages.get(conversation.current_leaf_id) if conversation.current_leaf_id else None)
-    if current is None and messages:
-        current = max(messages.values(), key=lambda message: message.created_at)
-    path: list[Message] = []
-    seen: set[Any] = set()
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        path.append(current)
-        current = messages.get(current.parent_id) if current.parent_id else None
-    path.reverse()
-    return path
+    tree = conversation_tree(conversation=conversation)
+    target = leaf.pk if leaf is not None else shown_leaf(conversation=conversation, tree=tree)
+    if target is None or target not in tree:
+        return []
+    return messages_by_id(tree.path(target))
+
+
+def message_sibling_ids(*, message: Message) -> list[str]:
+    """The ids of the message and its siblings, oldest first."""
+    siblings = Message.objects.filter(conversation_id=message.conversation_id, parent_id=message.parent_id)
+    return [str(pk) for pk in siblings.order_by("created_at", "id").values_list("id", flat=True)]
+
+
+def conversation_view(*, conversation: Conversation, leaf_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """The shown branch as message dicts, each with its siblings for the "‹ 2 / 3 ›" switch
+    and whether it is still streaming.
+
+    Two queries whatever the size of the tree: its shape, then the messages on the path.
+    """
+    tree = conversation_tree(conversation=conversation)
+    target = leaf_id if leaf_id in tree else shown_leaf(conversation=conversation, tree=tree)
+    if target is None:
+        return []
+    from chat.generation import is_streaming  # the engine imports the services, which import this
+
+    views = []
+    for message in messages_by_id(tree.path(target)):
+        view = message_to_dict(message)
+        view["siblings"] = [str(sibling) for sibling in tree.siblings(message.pk)]
+        # Whether a socket should join it: the reply may still be being written.
+        view["streaming"] = message.role == Message.Role.ASSISTANT and is_streaming(message)
+        views.append(view)
+    return views
+
+
+def tree_outline(*, conversation: Conversation) -> list[dict[str, Any]]:
+    """The tree view: branch segments with a short preview of their first message.
+
+    Previews are cut in the database, so a long conversation is not read in full.
+    """
+    tree = conversation_tree(conversation=conversation)
+    segments = tree.segments()
+    firsts: list[uuid.UUID] = []
+    stack = list(segments)
+    while stack:
+        segment = stack.pop()
+        firsts.append(segment.first)
+        stack.extend(segment.children)
+    heads = {
+        pk: (preview, model)
+        for pk, preview, model in Message.objects.filter(pk__in=firsts)
+        .annotate(preview=Substr("text", 1, PREVIEW_CHARS))
+        .values_list("id", "preview", "model")
+    }
+    leaf = shown_leaf(conversation=conversation, tree=tree)
+    shown = set(tree.path(leaf)) if leaf is not None else set()
+
+    # A flat list in reading order with each segment's depth: easy to render, and no recursion.
+    rows: list[dict[str, Any]] = []
+    pending: list[tuple[Segment, int]] = [(segment, 0) for segment in reversed(segments)]
+    while pending:
+        segment, depth = pending.pop()
+        node = tree.nodes[segment.first]
+        rows.append(
+            {
+                "first": str(segment.first),
+                "last": str(segment.last),
+                "leaf": str(segment.leaf),
+                "count": segment.count,
+                "depth": depth,
+                "role": node.role,
+                "model": heads.get(segment.first, ("", ""))[1],
+                "preview": " ".join((heads.get(segment.first, ("", ""))[0] or "").split()),
+                "created_at": node.created_at.isoformat(),
+                "shown": segment.first in shown,
+            }
+        )
+        pending.extend((child, depth + 1) for child in reversed(segment.children))
+    return rows
 
 
 def message_get_for_user(*, user: User, message_id: Any) -> Message | None:

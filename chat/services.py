@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chat.models import NO_PARENT, Conversation, Message
-from chat.selectors import conversation_get_for_user, message_path, parse_uuid
+from chat.selectors import (
+    conversation_get_for_user,
+    conversation_tree,
+    message_path,
+    message_sibling_ids,
+    parse_uuid,
+)
+from chat.tree import Tree
 from providers.models import endpoint_models
 from providers.registry import Endpoint, get_registry
 
@@ -51,6 +58,9 @@ class PreparedGeneration:
     assistant_message: Message
     new_conversation: bool
     endpoint: Endpoint
+    # Ids of each message's siblings (itself included), for the "‹ 2 / 3 ›" switch.
+    user_siblings: list[str] = field(default_factory=list)
+    assistant_siblings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +78,10 @@ class GenerationPlan:
     history: list[Message]  # the stored path from the root down to `parent`
     user_message_id: uuid.UUID = field(default_factory=uuid.uuid4)
     assistant_message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    # Regenerate and continue answer a stored user message instead of storing a new one.
+    user_message: Message | None = None
+    # Continue: the reply that the generation appends to (no new message).
+    continued: Message | None = None
 
     @property
     def new_conversation(self) -> bool:
@@ -117,6 +131,56 @@ def parameters_clean(*, parameters: Any) -> dict[str, Any]:
     return cleaned
 
 
+def text_check(*, text: Any) -> str:
+    """The text of a message a user writes, or a ChatError saying what is wrong with it."""
+    if not isinstance(text, str) or not text.strip():
+        raise ChatError("empty_text", _("Type a message first."))
+    if len(text) > settings.MESSAGE_MAX_CHARS:
+        raise ChatError(
+            "text_too_long",
+            _("The message is too long (%(length)d characters; the limit is %(limit)d).")
+            % {"length": len(text), "limit": settings.MESSAGE_MAX_CHARS},
+        )
+    return text
+
+
+def _reply_for_user(*, user: User, message_id: Any) -> Message:
+    """An assistant message of the user's, answering a stored user message."""
+    pk = parse_uuid(message_id)
+    message = (
+        Message.objects.select_related("conversation", "parent")
+        .filter(conversation__user=user, pk=pk, role=Message.Role.ASSISTANT)
+        .first()
+        if pk
+        else None
+    )
+    if message is None:
+        raise ChatError("invalid_message", _("That message does not exist."))
+    if message.parent is None or message.parent.role != Message.Role.USER:
+        raise ChatError("no_prompt", _("This reply does not answer a message of yours, so it cannot be redone."))
+    return message
+
+
+def regeneration_plan(
+    *, user: User, message_id: Any, endpoint_name: Any, model: Any, parameters: Any = None, continue_: bool = False
+) -> GenerationPlan:
+    """Plan a new reply to the user message that `message_id` answers (a sibling of that reply),
+    or with `continue_`, more text appended to that reply itself. Stores nothing."""
+    reply = _reply_for_user(user=user, message_id=message_id)
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
+    params = parameters_clean(parameters=parameters)
+    prompt = reply.parent
+    assert prompt is not None  # checked by _reply_for_user
+    history = message_path(conversation=reply.conversation, leaf=prompt)[:-1]
+    return GenerationPlan(
+        user=user, endpoint=endpoint, model=model, text=prompt.text, params=params,
+        conversation=reply.conversation, conversation_id=reply.conversation_id,
+        parent=prompt.parent, history=history, user_message_id=prompt.pk,
+        assistant_message_id=reply.pk if continue_ else uuid.uuid4(),
+        user_message=prompt, continued=reply if continue_ else None,
+    )
+
+
 def generation_plan(
     *,
     user: User,
@@ -128,14 +192,7 @@ def generation_plan(
     parameters: Any = None,
 ) -> GenerationPlan:
     """Validate a send and read what the reply needs; stores nothing."""
-    if not isinstance(text, str) or not text.strip():
-        raise ChatError("empty_text", _("Type a message first."))
-    if len(text) > settings.MESSAGE_MAX_CHARS:
-        raise ChatError(
-            "text_too_long",
-            _("The message is too long (%(length)d characters; the limit is %(limit)d).")
-            % {"length": len(text), "limit": settings.MESSAGE_MAX_CHARS},
-        )
+    text_check(text=text)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
     params = parameters_clean(parameters=parameters)
 
@@ -181,27 +238,46 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
             if existing is None or (plan.parent and not Message.objects.filter(pk=plan.parent.pk).exists()):
                 raise ChatError("invalid_conversation", _("That conversation does not exist."))
             conversation = existing
-        user_message = Message.objects.create(
-            id=plan.user_message_id,
-            conversation=conversation,
-            parent=plan.parent,
-            role=Message.Role.USER,
-            sender="User",
-            endpoint=plan.endpoint.name,
-            model=plan.model,
-            text=plan.text,
-            content=[{"type": "text", "text": plan.text}],
-        )
-        assistant_message = Message.objects.create(
-            id=plan.assistant_message_id,
-            conversation=conversation,
-            parent=user_message,
-            role=Message.Role.ASSISTANT,
-            sender=plan.endpoint.label,
-            endpoint=plan.endpoint.name,
-            model=plan.model,
-            unfinished=True,
-        )
+        if plan.user_message is not None:
+            user_message = Message.objects.filter(pk=plan.user_message.pk, conversation=conversation).first()
+            if user_message is None:
+                raise ChatError("invalid_message", _("That message does not exist."))
+        else:
+            user_message = Message.objects.create(
+                id=plan.user_message_id,
+                conversation=conversation,
+                parent=plan.parent,
+                role=Message.Role.USER,
+                sender="User",
+                endpoint=plan.endpoint.name,
+                model=plan.model,
+                text=plan.text,
+                content=[{"type": "text", "text": plan.text}],
+            )
+        if plan.continued is not None:
+            assistant_message = Message.objects.filter(pk=plan.continued.pk, conversation=conversation).first()
+            if assistant_message is None:
+                raise ChatError("invalid_message", _("That message does not exist."))
+            # It is being written again: no longer failed, and unfinished until the end.
+            assistant_message.unfinished = True
+            assistant_message.error = False
+            assistant_message.error_code = ""
+            assistant_message.finish_reason = ""
+            assistant_message.endpoint = plan.endpoint.name
+            assistant_message.model = plan.model
+            assistant_message.sender = plan.endpoint.label
+            assistant_message.save()
+        else:
+            assistant_message = Message.objects.create(
+                id=plan.assistant_message_id,
+                conversation=conversation,
+                parent=user_message,
+                role=Message.Role.ASSISTANT,
+                sender=plan.endpoint.label,
+                endpoint=plan.endpoint.name,
+                model=plan.model,
+                unfinished=True,
+            )
         conversation.endpoint = plan.endpoint.name
         conversation.model = plan.model
         if plan.params:
@@ -214,6 +290,8 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
         assistant_message=assistant_message,
         new_conversation=plan.new_conversation,
         endpoint=plan.endpoint,
+        user_siblings=message_sibling_ids(message=user_message),
+        assistant_siblings=message_sibling_ids(message=assistant_message),
     )
 
 
@@ -289,3 +367,127 @@ def conversation_delete(*, conversation: Conversation) -> None:
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(current_leaf=None)
         conversation.delete()
+
+
+def message_edit(*, message: Message, text: Any) -> Message:
+    """Change a message's text in place (LibreChat's "Save"): no new message, no generation."""
+    text = text_check(text=text)
+    from chat.generation import is_streaming  # the engine imports this module
+
+    if message.role == Message.Role.ASSISTANT and is_streaming(message):
+        raise ChatError("still_streaming", _("This reply is still being written. Stop it first."))
+    parts = [part for part in message.content if part.get("type") not in ("text", None)]
+    message.text = text
+    message.content = [*parts, {"type": "text", "text": text}]
+    message.edited = True
+    message.save(update_fields=["text", "content", "edited", "updated_at"])
+    return message
+
+
+def conversation_show_branch(*, conversation: Conversation, message_id: Any) -> uuid.UUID:
+    """Show the branch through `message_id` (its newest continuation) and remember it; the leaf."""
+    tree = conversation_tree(conversation=conversation)
+    pk = parse_uuid(message_id)
+    if pk is None or pk not in tree:
+        raise ChatError("invalid_message", _("That message does not exist."))
+    leaf = tree.newest_leaf(pk)
+    assert leaf is not None  # a message is its own leaf at worst
+    Conversation.objects.filter(pk=conversation.pk).update(current_leaf_id=leaf)
+    conversation.current_leaf_id = leaf
+    return leaf
+
+
+def message_delete_branch(*, message: Message) -> uuid.UUID | None:
+    """Delete a message and everything below it; show the newest branch left. The new leaf."""
+    conversation = message.conversation
+    with transaction.atomic():
+        tree = conversation_tree(conversation=conversation)
+        doomed = {message.pk, *tree.descendants(message.pk)}
+        parent = tree.parent(message.pk)
+        # Deleting bottom-up keeps the parent foreign keys valid at every step on any database.
+        Message.objects.filter(pk__in=doomed).delete()
+        remaining = Tree.from_rows(
+            (node.id, node.parent_id, node.created_at, node.role)
+            for node in tree.nodes.values()
+            if node.id not in doomed
+        )
+        current = conversation.current_leaf_id
+        if current in doomed or current is None:
+            current = remaining.newest_leaf(parent) if parent is not None else remaining.newest_leaf()
+        Conversation.objects.filter(pk=conversation.pk).update(current_leaf_id=current, updated_at=timezone.now())
+    return current
+
+
+FORK_MODES = ("directPath", "includeBranches", "targetLevel")
+
+
+def conversation_fork(
+    *, user: User, message: Message, mode: Any = "targetLevel", split_at_target: Any = False
+) -> Conversation:
+    """A new conversation of the user's, copied from `message`'s conversation (LibreChat's fork).
+
+    `directPath` copies the way from the root to the message, `includeBranches` adds the
+    siblings met on that way, `targetLevel` takes every branch down to the message's depth.
+    With `split_at_target`, the copy starts at the message's level (it becomes the root level).
+    """
+    if mode not in FORK_MODES:
+        raise ChatError("invalid_fork_mode", _("Choose how to fork the conversation."))
+    if not isinstance(split_at_target, bool):
+        raise ChatError("invalid_fork_mode", _("Choose how to fork the conversation."))
+    source = message.conversation
+    tree = conversation_tree(conversation=source)
+    chosen = {
+        "directPath": tree.fork_direct_path,
+        "includeBranches": tree.fork_include_branches,
+        "targetLevel": tree.fork_target_level,
+    }[mode](message.pk)
+    if split_at_target:
+        # The target's level becomes the root level; what is above it is left out.
+        depths = tree.depths()
+        chosen = [pk for pk in chosen if depths[pk] >= depths[message.pk]]
+    originals = Message.objects.in_bulk(chosen)
+    new_ids = {pk: uuid.uuid4() for pk in chosen}
+    created_at = {new_ids[pk]: tree.nodes[pk].created_at for pk in chosen}
+    with transaction.atomic():
+        fork = Conversation.objects.create(
+            user=user,
+            title=_("Fork of %(title)s") % {"title": source.title or _("New chat")},
+            endpoint=source.endpoint,
+            model=source.model,
+            parameters=source.parameters,
+        )
+        copies = []
+        for pk in tree.ordered():
+            if pk not in new_ids:
+                continue
+            original = originals[pk]
+            parent = tree.parent(pk)
+            copies.append(
+                Message(
+                    id=new_ids[pk],
+                    conversation=fork,
+                    parent_id=new_ids.get(parent) if parent is not None else None,
+                    role=original.role,
+                    sender=original.sender,
+                    endpoint=original.endpoint,
+                    model=original.model,
+                    text=original.text,
+                    content=original.content,
+                    token_count=original.token_count,
+                    prompt_tokens=original.prompt_tokens,
+                    completion_tokens=original.completion_tokens,
+                    finish_reason=original.finish_reason,
+                    unfinished=original.unfinished,
+                    error=original.error,
+                    error_code=original.error_code,
+                    edited=original.edited,
+                )
+            )
+        Message.objects.bulk_create(copies, batch_size=500)
+        # auto_now_add stamps the same time on every copy; keep the originals' times (and order).
+        for copy in copies:
+            copy.created_at = created_at[copy.pk]
+        Message.objects.bulk_update(copies, ["created_at"], batch_size=500)
+        fork.current_leaf_id = new_ids.get(message.pk) or next(iter(new_ids.values()), None)
+        fork.save(update_fields=["current_leaf"])
+    return fork
