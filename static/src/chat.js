@@ -1,8 +1,9 @@
 // The chat page: hydrates the server-rendered messages and drives the socket protocol
 // (docs/websocket.md), tying the composer, the sidebar and the model menu together.
+import { Attachments } from "./attachments.js";
 import { Composer } from "./composer.js";
 import { attributeSelector, h, readJsonScript } from "./dom.js";
-import { gettext } from "./i18n.js";
+import { gettext, interpolate } from "./i18n.js";
 import { enableCodeCopy } from "./markdown.js";
 import { createMessageElement, enableMessageCopy, renderBody, setStreaming, updateMessage } from "./messages.js";
 import { ModelMenu } from "./model-menu.js";
@@ -55,6 +56,20 @@ class ChatPage {
       currentId: () => this.conversationId,
     });
     this.modelMenu = new ModelMenu(document.getElementById("model-menu"), { preferStored: !this.conversationId });
+    const attachButton = document.getElementById("attach-button");
+    this.attachments =
+      form && attachButton
+        ? new Attachments({
+            form,
+            strip: document.getElementById("attachments"),
+            input: document.getElementById("attach-input"),
+            button: attachButton,
+            uploadUrl: root.dataset.uploadUrl,
+            endpoint: () => this.modelMenu.value?.endpoint,
+            onError: (message) => this.showError(message),
+            onChange: () => this.composer?.clearError(),
+          })
+        : null;
     this.status = null;
   }
 
@@ -185,6 +200,20 @@ class ChatPage {
       this.showError(gettext("Choose an available model first."));
       return;
     }
+    const files = this.attachments ? this.attachments.ids() : [];
+    if (this.attachments?.uploading) {
+      this.showError(gettext("Wait until the attachments have finished uploading."));
+      return;
+    }
+    if (this.attachments?.hasImages && !this.canSeeImages(choice)) {
+      this.showError(
+        interpolate(
+          gettext("The model “%s” cannot see images. Choose a vision model (such as GPT-4o, Claude or Gemini) or remove the images."),
+          [choice.model],
+        ),
+      );
+      return;
+    }
     const request = newRequestId();
     const sent = this.socket.send({
       type: "send",
@@ -194,6 +223,7 @@ class ChatPage {
       text,
       endpoint: choice.endpoint,
       model: choice.model,
+      files,
     });
     if (!sent) {
       this.showError(gettext("Not connected to the server yet. Please try again in a moment."));
@@ -203,6 +233,11 @@ class ChatPage {
     this.composer.clearError();
     this.composer.text = "";
     this.refreshBusy();
+  }
+
+  canSeeImages(choice) {
+    const endpoint = this.endpoints.find((candidate) => candidate.name === choice.endpoint);
+    return Boolean(endpoint && (endpoint.vision_models || []).includes(choice.model));
   }
 
   stop() {
@@ -216,6 +251,7 @@ class ChatPage {
   onCreated(frame) {
     if (!this.pending || frame.request !== this.pending.request) return;
     this.pending = null;
+    this.attachments?.clear();
     const conversation = frame.conversation || {};
     if (conversation.id && conversation.id !== this.conversationId) {
       this.conversationId = conversation.id;
