@@ -12,5 +12,6 @@ urlpatterns = [
     path("settings/preferences/", account_views.preferences, name="preferences"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("files/", include("files.urls")),
+    path("", include("chat.organise.urls")),
     path("", include("chat.urls")),
 ]
