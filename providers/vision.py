@@ -15,7 +15,7 @@ from typing import Any
 # Model names that accept images, matched anywhere in the name (custom endpoints prefix models,
 # e.g. "openai/gpt-4o" or "llava:13b"). Keep this the one list of vision models.
 VISION_MODEL_PATTERNS: tuple[str, ...] = (
-    r"gpt-4o",
+    r"gpt-?4o",
     r"gpt-4\.1",
     r"gpt-4\.5",
     r"gpt-5",
@@ -30,6 +30,8 @@ VISION_MODEL_PATTERNS: tuple[str, ...] = (
     r"llava",
     r"bakllava",
     r"llama-?3\.2-?vision",
+    r"llama-?3[.-]2-(11|90)b",  # Bedrock's Llama 3.2 vision models
+    r"nova-(lite|pro|premier)",  # Amazon Nova on Bedrock
     r"llama-?4",
     r"pixtral",
     r"qwen[\d.]*-?vl",

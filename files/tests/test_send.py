@@ -156,3 +156,21 @@ async def test_attachments_show_after_a_reload(user, vision_endpoints, client):
     assert f'href="/files/{file_id}/"' in html and 'class="message__files"' in html
     data = json.loads(html.split('id="messages-data" type="application/json">', 1)[1].split("</script>", 1)[0])
     assert data[0]["files"][0]["id"] == file_id
+
+
+async def test_regenerate_resends_the_image_and_refuses_a_text_only_model(user, vision_endpoints, fake_provider):
+    png = image_bytes(8, 8)
+    file_id = await uploaded(user, "dot.png", png)
+    socket = await connect(user)
+    await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text="Look", files=[file_id]))
+    first = await frames_until(socket, "final")
+    reply_id = first[-1]["message"]["id"]
+    await socket.send_json_to({"type": "regenerate", "request": "r2", "message": reply_id,
+                               "endpoint": "FakeClaude", "model": "claude-3-echo"})
+    again = await frames_until(socket, "final")
+    assert again[-1]["message"]["text"] == "Look [images: image/png]"
+    await socket.send_json_to({"type": "regenerate", "request": "r3", "message": reply_id,
+                               "endpoint": "Fake", "model": "fake-echo"})
+    error = await socket.receive_json_from(timeout=5)
+    assert error["type"] == "error" and error["code"] == "not_vision"
+    await socket.disconnect()

@@ -25,7 +25,9 @@ B64 = base64.b64encode(PNG).decode()
 @pytest.mark.parametrize(
     "model",
     ["gpt-4o", "gpt-4o-mini", "openai/gpt-4.1", "gpt-5", "o3", "o4-mini", "claude-3-5-sonnet-latest",
-     "claude-sonnet-4-5", "gemini-2.5-flash", "llava:13b", "llama3.2-vision", "pixtral-12b", "qwen2.5-vl-72b"],
+     "claude-sonnet-4-5", "gemini-2.5-flash", "anthropic.claude-3-5-sonnet-20240620-v1:0", "amazon.nova-pro-v1:0",
+     "meta.llama3-2-90b-instruct-v1:0", "my-gpt4o-deployment", "llava:13b", "llama3.2-vision", "pixtral-12b",
+     "qwen2.5-vl-72b"],
 )
 def test_vision_models(model):
     assert is_vision_model(model)
@@ -33,7 +35,7 @@ def test_vision_models(model):
 
 @pytest.mark.parametrize(
     "model", ["gpt-3.5-turbo", "gpt-4", "o3-mini", "o1-mini", "gpt-4o-audio-preview", "mistral-small", "demo-chat",
-              "fake-echo", "deepseek-chat", ""],
+              "fake-echo", "deepseek-chat", "amazon.nova-micro-v1:0", "meta.llama3-1-8b-instruct-v1:0", ""],
 )
 def test_text_only_models(model):
     assert not is_vision_model(model)

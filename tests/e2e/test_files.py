@@ -76,3 +76,35 @@ def test_a_disguised_program_is_refused_with_a_message(chat):
     attach(page, "holiday.png", b"MZ\x90\x00" + b"\x00" * 200)
     expect(page.locator("#composer-error")).to_contain_text("not a supported file type")
     expect(page.locator("#attachments .attachment")).to_have_count(0)
+
+
+DROP_OR_PASTE = """
+async ([kind, name, base64]) => {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type: "image/png" }));
+  const form = document.getElementById("composer-form");
+  if (kind === "paste") {
+    document.getElementById("composer").dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+  } else {
+    form.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    form.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("kind", ["paste", "drop"])
+def test_images_can_be_pasted_or_dropped(chat, kind):
+    import base64
+
+    page = chat.page
+    chat.open()
+    chat.choose_model("Fake", "llava-echo")
+    page.evaluate(DROP_OR_PASTE, [kind, f"{kind}.png", base64.b64encode(png(20, 20, "blue")).decode()])
+    expect(page.locator('#attachments .attachment[data-state="ready"]')).to_have_count(1)
+    chat.send(f"A {kind}d image")
+    reply = chat.assistant()
+    chat.wait_finished(reply)
+    assert chat.raw_text(reply) == f"A {kind}d image [images: image/png]"
