@@ -48,7 +48,7 @@ def file_get_for_user(*, user: Any, file_id: Any) -> File | None:
 
 
 def files_for_send(*, user: User, file_ids: Any, endpoint_name: str, model: str) -> list[File]:
-    """The user's unsent uploads named by `file_ids`, checked against the endpoint's limits and
+    """The user's uploads named by `file_ids`, checked against the endpoint's limits and
     the model (images need a vision model); raises FileError saying what is wrong."""
     if file_ids in (None, ""):
         return []
@@ -69,9 +69,8 @@ def files_for_send(*, user: User, file_ids: Any, endpoint_name: str, model: str)
     found = {file.pk: file for file in File.objects.filter(owner=user, pk__in=[key for key in keys if key])}
     if any(key is None or key not in found for key in keys) or len(set(keys)) != len(keys):
         raise FileError("invalid_files", _("An attachment no longer exists. Remove it and attach it again."))
+    # A file already sent may go again: "edit and resubmit" keeps the question's attachments.
     files = [found[key] for key in keys if key is not None]
-    if any(file.message_id is not None for file in files):
-        raise FileError("invalid_files", _("An attachment was already sent. Attach it again."))
     total = sum(file.size for file in files)
     if total > limits.total_size_limit:
         raise FileError(

@@ -139,6 +139,13 @@ def files_attach(*, files: list[File], message: Any) -> None:
     )
 
 
+def file_discard(*, file: File) -> None:
+    """Delete an upload that was never sent; one on a message is kept (the message shows it)."""
+    if file.message_id is not None:
+        raise FileError("file_in_use", _("This file was sent with a message and stays with it."))
+    file_delete(file=file)
+
+
 def file_delete(*, file: File) -> None:
     """Delete a file's record, then its bytes once the deletion is committed."""
     path = file.storage_path

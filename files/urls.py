@@ -6,4 +6,5 @@ app_name = "files"
 urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<uuid:file_id>/", views.content, name="content"),
+    path("<uuid:file_id>/delete/", views.delete, name="delete"),
 ]

@@ -56,3 +56,17 @@ def content(request: HttpRequest, file_id: str) -> HttpResponseBase:
     response["Cache-Control"] = "private, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, file_id: str) -> HttpResponse:
+    """Forget an upload taken out of the composer before it was sent (a sent one stays)."""
+    file = file_get_for_user(user=request.user, file_id=file_id)
+    if file is None:
+        raise Http404
+    try:
+        services.file_discard(file=file)
+    except services.FileError as error:
+        return JsonResponse({"ok": False, "code": error.code, "message": error.message}, status=400)
+    return JsonResponse({"ok": True})

@@ -127,7 +127,7 @@ async def test_a_text_file_goes_into_the_prompt_and_shows_on_the_message(user, v
     await socket.disconnect()
 
 
-async def test_someone_elses_or_an_already_sent_file_is_refused(user, other_user, vision_endpoints):
+async def test_someone_elses_file_is_refused_and_a_sent_one_may_go_again(user, other_user, vision_endpoints):
     theirs = await uploaded(other_user, "theirs.png", image_bytes())
     socket = await connect(user)
     await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text="Hi", files=[theirs]))
@@ -136,9 +136,11 @@ async def test_someone_elses_or_an_already_sent_file_is_refused(user, other_user
     mine = await uploaded(user, "mine.png", image_bytes())
     await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text="Hi", files=[mine]))
     await frames_until(socket, "final")
+    # "Edit and resubmit" sends the question's attachments again, as a new version beside it.
     await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text="Again", files=[mine]))
-    error = await socket.receive_json_from(timeout=5)
-    assert error["code"] == "invalid_files"
+    again = await frames_until(socket, "final")
+    assert again[0]["user_message"]["files"][0]["id"] == mine
+    assert again[-1]["message"]["text"] == "Again [images: image/png]"
     await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text="Bad", files="nope"))
     assert (await socket.receive_json_from(timeout=5))["code"] == "invalid_files"
     await socket.disconnect()

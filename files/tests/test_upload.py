@@ -176,3 +176,29 @@ def test_documents_download_as_attachments_not_pages(client, user):
     response = client.get(data["url"])
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_an_unsent_upload_can_be_discarded_by_its_owner_only(
+    client, user, other_user, file_folder, django_capture_on_commit_callbacks
+):
+    from chat.models import Conversation, Message
+
+    client.force_login(user)
+    data = client.post(reverse("files:upload"), {"file": upload("dot.png", image_bytes())}).json()
+    delete_url = reverse("files:delete", args=[data["id"]])
+    client.force_login(other_user)
+    assert client.post(delete_url).status_code == 404
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(delete_url).json() == {"ok": True}
+    assert_nothing_stored(file_folder)
+
+    # A file sent with a message stays with it.
+    sent = client.post(reverse("files:upload"), {"file": upload("kept.png", image_bytes())}).json()
+    conversation = Conversation.objects.create(user=user)
+    message = Message.objects.create(conversation=conversation, role="user", text="hi")
+    File.objects.filter(pk=sent["id"]).update(message=message, conversation=conversation)
+    response = client.post(reverse("files:delete", args=[sent["id"]]))
+    assert response.status_code == 400 and response.json()["code"] == "file_in_use"
+    assert File.objects.filter(pk=sent["id"]).exists()
+

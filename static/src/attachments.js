@@ -112,8 +112,12 @@ export class Attachments {
         return data;
       })
       .then((data) => {
-        if (!this.items.includes(item)) return; // removed while uploading
         item.uploaded = data;
+        if (!this.items.includes(item)) {
+          // Removed while uploading: forget it on the server too.
+          this.remove(item);
+          return;
+        }
         item.element.dataset.state = "ready";
         item.element.dataset.fileId = data.id;
         this.onChange();
@@ -168,17 +172,26 @@ export class Attachments {
     );
   }
 
-  remove(item) {
+  remove(item, { discard = true } = {}) {
     this.items = this.items.filter((candidate) => candidate !== item);
     if (item.request && !item.uploaded) item.request.abort();
+    if (discard && item.uploaded) {
+      // Taken out before sending: the server forgets the upload (best effort; errors are harmless).
+      fetch(this.uploadUrl.replace(/upload\/$/, `${item.uploaded.id}/delete/`), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest", Accept: "application/json" },
+      }).catch(() => {});
+    }
     if (item.objectUrl) URL.revokeObjectURL(item.objectUrl);
     item.element.remove();
     this.strip.hidden = this.items.length === 0;
     this.onChange();
   }
 
+  /** Empty the strip after a send: the uploads now belong to the message. */
   clear() {
-    for (const item of [...this.items]) this.remove(item);
+    for (const item of [...this.items]) this.remove(item, { discard: false });
   }
 }
 

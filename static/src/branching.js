@@ -155,7 +155,8 @@ export class BranchControls {
     }
     if (submit) {
       // LibreChat's "Save & submit": a new version of the question beside the old one, answered.
-      if (this.page.sendMessage(text, { parent: message.parent, restoreText: false })) this.closeEditor(element);
+      const files = (message.files || []).map((file) => file.id);
+      if (this.page.sendMessage(text, { parent: message.parent, restoreText: false, files })) this.closeEditor(element);
       return;
     }
     try {

@@ -208,11 +208,11 @@ class ChatPage {
    * Send `text` as a reply to `parent` (by default the last message shown; for an edited question,
    * the parent of the original). True when the frame went out.
    */
-  sendMessage(text, { parent = this.lastMessageId(), restoreText = true } = {}) {
+  sendMessage(text, { parent = this.lastMessageId(), restoreText = true, files: given = null } = {}) {
     const choice = this.chosenModel();
     if (!choice) return false;
-    // Attachments go with what is typed in the composer (not with an edited question).
-    const files = restoreText ? this.attachmentIds(choice) : [];
+    // The composer's attachments go with what is typed there; an edited question keeps its own.
+    const files = given || (restoreText ? this.attachmentIds(choice) : []);
     if (files === null) return false;
     const frame = { type: "send", conversation: this.conversationId, parent, text, endpoint: choice.endpoint, model: choice.model };
     if (files.length) frame.files = files;

@@ -108,3 +108,46 @@ def test_images_can_be_pasted_or_dropped(chat, kind):
     reply = chat.assistant()
     chat.wait_finished(reply)
     assert chat.raw_text(reply) == f"A {kind}d image [images: image/png]"
+
+
+def test_edit_and_resubmit_keeps_the_questions_image(chat):
+    page = chat.page
+    chat.open()
+    chat.choose_model("Fake", "llava-echo")
+    attach(page, "green.png", png())
+    expect(page.locator('#attachments .attachment[data-state="ready"]')).to_have_count(1)
+    chat.send("First look")
+    chat.wait_finished(chat.assistant())
+
+    question = page.locator('#messages .message[data-role="user"]').last
+    question.hover()
+    question.locator('[data-action="edit"]').click()
+    question.locator(".message-editor__input").fill("Second look")
+    question.locator('[data-action="edit-submit"]').click()
+    reply = chat.assistant()
+    expect(reply.locator(".message__text")).to_have_text("Second look [images: image/png]", timeout=20_000)
+    new_question = page.locator('#messages .message[data-role="user"]').last
+    expect(new_question.locator(".message-file--image img")).to_be_visible()
+
+
+def test_a_text_file_shows_as_a_chip_and_its_text_reaches_the_model(chat):
+    page = chat.page
+    chat.open()
+    chat.choose_model("Fake", "fake-echo")
+    attach(page, "notes.md", b"# Plan\n- buy milk\n", "text/markdown")
+    chip = page.locator('#attachments .attachment--file[data-state="ready"]')
+    expect(chip).to_have_count(1)
+    expect(chip.locator(".attachment__name")).to_have_text("notes.md")
+    chat.send("Summarise")
+    reply = chat.assistant()
+    chat.wait_finished(reply)
+    assert chat.raw_text(reply).startswith('<file name="notes.md" type="text/markdown">')
+    sent = page.locator('#messages .message[data-role="user"] .message-file--file')
+    expect(sent.locator(".attachment__name")).to_have_text("notes.md")
+    expect(sent.locator(".attachment__size")).to_have_text("18 bytes")
+    page.reload()
+    chat.wait_socket()
+    expect(page.locator('#messages .message[data-role="user"] .message-file--file .attachment__name')).to_have_text(
+        "notes.md"
+    )
+    chat.shot("text-chip")
