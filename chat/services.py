@@ -200,7 +200,9 @@ def generation_plan(
     files: Any = None,
 ) -> GenerationPlan:
     """Validate a send and read what the reply needs; stores nothing."""
-    text_check(text=text)
+    if not (files and text == ""):
+        # A message may be only attachments (an image to look at); otherwise it needs text.
+        text_check(text=text)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
     params = parameters_clean(parameters=parameters)
     try:

@@ -176,3 +176,18 @@ async def test_regenerate_resends_the_image_and_refuses_a_text_only_model(user, 
     error = await socket.receive_json_from(timeout=5)
     assert error["type"] == "error" and error["code"] == "not_vision"
     await socket.disconnect()
+
+
+async def test_a_message_may_be_only_an_image(user, vision_endpoints, fake_provider):
+    png = image_bytes(9, 9)
+    file_id = await uploaded(user, "dot.png", png)
+    socket = await connect(user)
+    await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text="", files=[file_id]))
+    frames = await frames_until(socket, "final")
+    assert frames[-1]["message"]["text"] == " [images: image/png]"
+    [content] = user_turns(last_body(fake_provider, "/chat/completions"))
+    assert [part["type"] for part in content] == ["image_url"]
+    # Without attachments, empty text is still refused.
+    await socket.send_json_to(send_frame(endpoint="Fake", model="gpt-4o-echo", text=""))
+    assert (await socket.receive_json_from(timeout=5))["code"] == "empty_text"
+    await socket.disconnect()

@@ -75,9 +75,13 @@ class ChatPage {
             uploadUrl: root.dataset.uploadUrl,
             endpoint: () => this.modelMenu.value?.endpoint,
             onError: (message) => this.showError(message),
-            onChange: () => this.composer?.clearError(),
+            onChange: () => {
+              this.composer?.clearError();
+              this.composer?.refreshButtons();
+            },
           })
         : null;
+    if (this.composer && this.attachments) this.composer.hasAttachments = () => this.attachments.ids().length > 0;
     this.status = null;
     this.branches = new BranchControls(this);
   }

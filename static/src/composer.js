@@ -14,6 +14,8 @@ export class Composer {
     this.composing = false;
     this.onSend = () => {};
     this.onStop = () => {};
+    // Whether files are attached: a message may then go without text.
+    this.hasAttachments = () => false;
 
     input.addEventListener("compositionstart", () => {
       this.composing = true;
@@ -54,7 +56,7 @@ export class Composer {
   }
 
   submit() {
-    if (this.busy || !this.input.value.trim()) return;
+    if (this.busy || (!this.input.value.trim() && !this.hasAttachments())) return;
     this.onSend(this.input.value);
   }
 
@@ -70,7 +72,7 @@ export class Composer {
   }
 
   refreshButtons() {
-    this.sendButton.disabled = this.busy || !this.input.value.trim();
+    this.sendButton.disabled = this.busy || (!this.input.value.trim() && !this.hasAttachments());
   }
 
   grow() {

@@ -151,3 +151,17 @@ def test_a_text_file_shows_as_a_chip_and_its_text_reaches_the_model(chat):
         "notes.md"
     )
     chat.shot("text-chip")
+
+
+def test_an_image_alone_can_be_sent_without_text(chat):
+    page = chat.page
+    chat.open()
+    chat.choose_model("Fake", "llava-echo")
+    expect(page.locator("#send-button")).to_be_disabled()
+    attach(page, "green.png", png())
+    expect(page.locator('#attachments .attachment[data-state="ready"]')).to_have_count(1)
+    expect(page.locator("#send-button")).to_be_enabled()
+    page.locator("#send-button").click()
+    reply = chat.assistant()
+    chat.wait_finished(reply)
+    assert chat.raw_text(reply).strip() == "[images: image/png]"
