@@ -39,6 +39,12 @@ def file_config() -> FileConfig:
     return get_registry().config.fileConfig or FileConfig()
 
 
+def server_size_limit() -> int:
+    """The largest upload the server reads at all, in bytes (fileConfig.serverFileSizeLimit)."""
+    limit_mb = file_config().serverFileSizeLimit
+    return int((limit_mb if limit_mb is not None else settings.FILE_SERVER_SIZE_LIMIT_MB) * MB)
+
+
 def limits_for_endpoint(endpoint_name: str) -> FileLimits:
     """The limits for uploads to `endpoint_name`: its own entry, over `default`, over ours."""
     config = file_config()
@@ -50,9 +56,7 @@ def limits_for_endpoint(endpoint_name: str) -> FileLimits:
             value = getattr(entry, name)
             if value is not None:
                 setattr(merged, name, value)
-    server_limit_mb = config.serverFileSizeLimit
-    if server_limit_mb is None:
-        server_limit_mb = settings.FILE_SERVER_SIZE_LIMIT_MB
+    server_limit_mb = server_size_limit() / MB
     file_size_mb = merged.fileSizeLimit if merged.fileSizeLimit is not None else DEFAULT_FILE_SIZE_LIMIT_MB
     total_mb = merged.totalSizeLimit if merged.totalSizeLimit is not None else DEFAULT_TOTAL_SIZE_LIMIT_MB
     return FileLimits(

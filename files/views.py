@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from files import services
+from files.limits import server_size_limit
 from files.models import File
 from files.selectors import attachment_part, attachments_for_display, file_get_for_user
 from files.storage import file_storage
+
+# Room for the multipart boundaries, headers and the endpoint field around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 def file_to_dict(file: File) -> dict[str, object]:
@@ -20,6 +25,15 @@ def file_to_dict(file: File) -> dict[str, object]:
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
+    # Refuse a body far over the server-wide limit before Django spools it to a temporary file.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = server_size_limit()
+    if length > limit + MULTIPART_OVERHEAD:
+        message = _("The file is too large (the limit is %(limit)s).") % {"limit": filesizeformat(limit)}
+        return JsonResponse({"ok": False, "code": "file_too_large", "message": message}, status=413)
     upload = request.FILES.get("file")
     if upload is None:
         return JsonResponse({"ok": False, "code": "no_file", "message": _("Choose a file to attach.")}, status=400)

@@ -202,3 +202,13 @@ def test_an_unsent_upload_can_be_discarded_by_its_owner_only(
     assert response.status_code == 400 and response.json()["code"] == "file_in_use"
     assert File.objects.filter(pk=sent["id"]).exists()
 
+
+
+def test_a_body_over_the_server_limit_is_refused_before_it_is_read(client, user, file_folder, file_config):
+    file_config({"serverFileSizeLimit": 0.01})  # about 10 KB
+    client.force_login(user)
+    big = b"x" * (200 * 1024)
+    response = client.post(reverse("files:upload"), {"file": upload("big.txt", big)})
+    assert response.status_code == 413
+    assert response.json()["code"] == "file_too_large"
+    assert_nothing_stored(file_folder)
