@@ -99,7 +99,12 @@ def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
     params.update(plan.params)
     system = str(params.pop("promptPrefix", "") or "")
     messages = [
-        ChatMessage(role="user" if message.role == Message.Role.USER else "assistant", text=message.text)
+        ChatMessage(
+            role="user" if message.role == Message.Role.USER else "assistant",
+            text=message.text,
+            # Kept for the adapters to drop: a provider takes back only its own signed thinking.
+            reasoning=message.reasoning,
+        )
         for message in plan.history
         if message.text and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
     ]
