@@ -32,7 +32,8 @@ def fake_provider():
 @pytest.fixture
 def byok(settings, tmp_path, fake_provider):
     """A librechat.yaml with an endpoint whose key each user enters, and one with user base URL too."""
-    entry = custom_endpoint("MyKey", f"{fake_provider.url}/v1", ["fake-chat", "fake-echo"], "UNUSED")
+    entry = custom_endpoint("MyKey", f"{fake_provider.url}/v1", ["fake-chat", "fake-echo"], "UNUSED",
+                            titleConvo=True)
     entry["apiKey"] = "user_provided"
     both = custom_endpoint("MyServer", "user_provided", ["fake-chat"], "UNUSED")
     both["apiKey"] = "user_provided"
@@ -176,3 +177,16 @@ def test_model_menu_marks_endpoints_needing_a_key(byok, alice, client):
 def test_the_settings_page_needs_a_sign_in(client):
     response = client.get(reverse("provider_keys"))
     assert response.status_code == 302 and "/accounts/login/" in response.headers["Location"]
+
+
+def test_the_title_is_asked_with_the_owners_key(byok, alice, fake_provider):
+    from chat.models import Conversation, Message
+    from chat.titles import conversation_generate_title
+
+    provider_key_set(user=alice, endpoint=byok.get("MyKey"), api_key=SECRET)
+    conversation = Conversation.objects.create(user=alice, endpoint="MyKey", model="fake-chat")
+    question = Message.objects.create(conversation=conversation, role=Message.Role.USER, text="Tell me about owls")
+    Message.objects.create(conversation=conversation, parent=question, role=Message.Role.ASSISTANT, text="Owls...")
+    fake_provider.clear()
+    assert conversation_generate_title(conversation_id=conversation.pk)
+    assert fake_provider.last_request.header("authorization") == f"Bearer {SECRET}"
