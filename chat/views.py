@@ -28,6 +28,7 @@ from chat.selectors import (
 )
 from providers.models import endpoint_models, endpoint_models_error
 from providers.registry import get_registry
+from providers.vision import is_vision_model
 
 
 def _endpoints(user: Any = None) -> list[dict[str, Any]]:
@@ -54,6 +55,7 @@ def _endpoints(user: Any = None) -> list[dict[str, Any]]:
                 "needs_key": needs_key,
                 "key_expired": needs_key and endpoint.name in saved,
                 "models_fetch_failed": bool(endpoint_models_error(reachable)),
+                "vision_models": [model for model in models if is_vision_model(model)],
             }
         )
     return endpoints

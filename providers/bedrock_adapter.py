@@ -26,9 +26,10 @@ from providers.base import (
     TextDelta,
     error_code_for_status,
 )
-from providers.history import inline_image, merged_turns, message_text, system_prompt
+from providers.history import merged_turns, message_text, system_prompt
 from providers.params import first_param, scrub, usage_event
 from providers.registry import Endpoint
+from providers.vision import bedrock_image_block
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +68,9 @@ def bedrock_messages(request: ChatRequest) -> tuple[list[dict[str, Any]], list[d
         content: list[dict[str, Any]] = []
         if message.role == "user":
             for image in message.images:
-                data = inline_image(image["url"])
-                if data is not None:
-                    content.append({"image": {"format": data.format, "source": {"bytes": data.data}}})
+                block = bedrock_image_block(image["url"])
+                if block is not None:
+                    content.append(block)
         text = message_text(message)
         if text.strip():
             content.append({"text": text})

@@ -9,7 +9,6 @@ reasoning; the usage comes from the last chunk's `usageMetadata`.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -30,9 +29,10 @@ from providers.base import (
     TextDelta,
     error_code_for_status,
 )
-from providers.history import inline_image, merged_turns, message_text, system_prompt
+from providers.history import merged_turns, message_text, system_prompt
 from providers.params import first_param, scrub, usage_event
 from providers.sdk import SDKProvider
+from providers.vision import google_image_part
 
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 FINISH_REASONS = {"STOP": "stop", "MAX_TOKENS": "length", "SAFETY": "content_filter", "RECITATION": "content_filter"}
@@ -47,11 +47,7 @@ def gemini_contents(request: ChatRequest) -> tuple[str | None, list[dict[str, An
     def parts(message: Any) -> list[dict[str, Any]]:
         blocks: list[dict[str, Any]] = []
         if message.role == "user":
-            for image in message.images:
-                data = inline_image(image["url"])
-                if data is not None:
-                    encoded = base64.b64encode(data.data).decode()
-                    blocks.append({"inlineData": {"mimeType": data.media_type, "data": encoded}})
+            blocks += [google_image_part(image["url"]) for image in message.images]
         text = message_text(message)
         if text.strip():
             blocks.append({"text": text})

@@ -14,18 +14,14 @@ They agree on three rules, kept here:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from providers.base import ChatMessage, ChatRequest
 
 # Reasoning some OpenAI-compatible servers (DeepSeek R1 on Ollama, ...) leave inline in the text.
 _THINK_BLOCK = re.compile(r"<think>.*?</think>\s*", re.DOTALL | re.IGNORECASE)
-_DATA_URL = re.compile(r"\Adata:(?P<media>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)\Z", re.DOTALL)
 
 Turn = TypeVar("Turn")
 
@@ -41,28 +37,6 @@ def system_prompt(request: ChatRequest) -> str:
     """The conversation's system prompt joined with any system-role messages of the history."""
     parts = [request.system, *(message.text for message in request.messages if message.role == "system")]
     return "\n\n".join(part for part in parts if part and part.strip())
-
-
-@dataclass
-class InlineImage:
-    media_type: str
-    data: bytes
-
-    @property
-    def format(self) -> str:
-        """The short format name (png, jpeg, gif, webp) Bedrock wants."""
-        return self.media_type.split("/", 1)[-1].lower().replace("jpg", "jpeg")
-
-
-def inline_image(url: str) -> InlineImage | None:
-    """The bytes of a `data:` image URL, or None for a remote URL (or a broken one)."""
-    match = _DATA_URL.match(url)
-    if not match:
-        return None
-    try:
-        return InlineImage(match["media"], base64.b64decode(match["data"], validate=False))
-    except (binascii.Error, ValueError):
-        return None
 
 
 def merged_turns(

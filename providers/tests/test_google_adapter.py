@@ -142,6 +142,6 @@ def test_contents_merge_turns_and_place_the_system_prompt():
     assert [item["role"] for item in contents] == ["user", "model", "user"]
     first = contents[0]["parts"]
     assert first[0] == {"text": "One"}
-    assert first[1] == {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}
+    assert first[1] == {"inline_data": {"mime_type": "image/png", "data": "iVBORw0KGgo="}}
     assert first[2] == {"text": "Two"}
     assert contents[1]["parts"] == [{"text": "Réponse"}]
