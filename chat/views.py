@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from chat import services
+from chat import selectors, services
 from chat.models import Conversation, Message
 from chat.presenters import conversation_to_dict, message_to_dict
 from chat.selectors import (
@@ -119,11 +119,15 @@ def _owned_message(request: HttpRequest, conversation: Conversation, message_id:
 def conversation_branch(request: HttpRequest, conversation_id: str) -> JsonResponse:
     """Show another branch (the sibling picked with ‹ ›, or a tree-view jump) and remember it."""
     conversation = _owned(request, conversation_id)
+    tree = selectors.conversation_tree(conversation=conversation)
     try:
-        leaf = services.conversation_show_branch(conversation=conversation, message_id=request.POST.get("message"))
+        leaf = services.conversation_show_branch(
+            conversation=conversation, message_id=request.POST.get("message"), tree=tree
+        )
     except services.ChatError as error:
         return _refused(error)
-    return JsonResponse({"ok": True, "leaf": str(leaf), "messages": conversation_view(conversation=conversation)})
+    messages = conversation_view(conversation=conversation, leaf_id=leaf, tree=tree)
+    return JsonResponse({"ok": True, "leaf": str(leaf), "messages": messages})
 
 
 @login_required
