@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from chat import selectors, services
 from chat.models import Conversation, Message
+from chat.organise.views import sidebar_context
 from chat.presenters import conversation_to_dict, message_to_dict
 from chat.selectors import (
     conversation_get_for_user,
-    conversation_groups_for_user,
     conversation_view,
     message_get_for_user,
     tree_outline,
@@ -53,7 +53,7 @@ def _chat_page(request: HttpRequest, conversation: Conversation | None) -> HttpR
     endpoints = _endpoints()
     interface = get_registry().config.interface
     context = {
-        "conversation_groups": conversation_groups_for_user(user=request.user),  # type: ignore[arg-type]
+        **sidebar_context(request),  # pinned, folders, tags, the first page of the rest
         "conversation": conversation,
         "chat_messages": messages,
         "endpoints": endpoints,

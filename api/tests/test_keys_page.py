@@ -13,7 +13,7 @@ from api.models import ApiKey
 from api.selectors import api_key_for_secret
 from api.services import api_key_create, api_key_mark_used
 from chat.models import Conversation
-from chat.selectors import conversation_groups_for_user
+from chat.organise.selectors import sidebar_for_user, sidebar_page
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +102,13 @@ def test_keys_of_inactive_users_and_foreign_strings_do_not_authenticate(user):
 def test_api_conversations_are_listed_here_and_not_in_the_sidebar(signed_in, user):
     web = Conversation.objects.create(user=user, title="From the web")
     api = Conversation.objects.create(user=user, title="From a script", source=Conversation.Source.API)
-    groups = conversation_groups_for_user(user=user)
-    sidebar = [conversation for group in groups for conversation in group["conversations"]]
-    assert web in sidebar and api not in sidebar
+    sidebar = sidebar_for_user(user=user)
+    listed = [conversation for group in sidebar.groups for conversation in group["conversations"]]
+    assert web in listed and api not in listed
+    assert api not in sidebar_page(user=user)[0]
+    # Pinned by its owner, it is shown like any other.
+    Conversation.objects.filter(pk=api.pk).update(pinned=True)
+    assert api in sidebar_for_user(user=user).pinned
     page = signed_in.get(reverse("api:keys")).content.decode()
     assert "From a script" in page and reverse("chat:conversation", args=[api.pk]) in page
     assert "From the web" not in page

@@ -7,6 +7,7 @@ import { gettext } from "./i18n.js";
 import { enableCodeCopy } from "./markdown.js";
 import { createMessageElement, enableMessageCopy, renderBody, setStreaming, updateMessage } from "./messages.js";
 import { ModelMenu } from "./model-menu.js";
+import { initOrganise } from "./organise.js";
 import { Sidebar } from "./sidebar.js";
 import { ChatSocket } from "./socket.js";
 
@@ -54,6 +55,10 @@ class ChatPage {
           })
         : null;
     this.sidebar = new Sidebar(root, {
+      onError: (message) => this.showError(message),
+      currentId: () => this.conversationId,
+    });
+    this.organiser = initOrganise(this.sidebar, {
       onError: (message) => this.showError(message),
       currentId: () => this.conversationId,
     });
