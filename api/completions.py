@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import translation
 
@@ -28,7 +29,7 @@ from chat.generation import STREAMS, generation_start, generation_stop
 from chat.groups import stream_group
 from chat.models import Conversation, Message
 from chat.presenters import error_message_for
-from chat.services import ChatError
+from chat.services import ChatError, conversation_delete
 
 # Longest wait for the engine to forget a reply after its final frame (it does so at once).
 FORGET_WAIT = 2.0
@@ -86,17 +87,25 @@ async def reply_frames(call: CompletionCall) -> AsyncIterator[dict[str, Any]]:
         followed.append(message_id)
         await layer.group_add(stream_group(message_id), channel)
 
-    await generation_start(
-        user=call.user,
-        follow=follow,
-        kind="send",
-        conversation_id=call.conversation_id,
-        parent_id=str(call.parent.pk) if call.parent is not None else None,
-        text=call.request.prompt,
-        endpoint_name=call.entry.endpoint.name,
-        model=call.entry.model,
-        parameters=call.request.parameters,
-    )
+    try:
+        await generation_start(
+            user=call.user,
+            follow=follow,
+            kind="send",
+            conversation_id=call.conversation_id,
+            parent_id=str(call.parent.pk) if call.parent is not None else None,
+            text=call.request.prompt,
+            endpoint_name=call.entry.endpoint.name,
+            model=call.entry.model,
+            parameters=call.request.parameters,
+        )
+    except BaseException:
+        # Refused (or failed) before a reply existed: the call leaves no conversation behind.
+        with contextlib.suppress(Exception):
+            if followed:
+                await layer.group_discard(stream_group(followed[0]), channel)
+            await database_sync_to_async(conversation_delete)(conversation=call.conversation)
+        raise
     message_id = followed[0]
     finished = False
     receive: asyncio.Task[dict[str, Any]] | None = None
@@ -150,7 +159,7 @@ async def completion_create(call: CompletionCall) -> dict[str, Any]:
         "id": completion_id(final["id"]),
         "object": "chat.completion",
         "created": call.created,
-        "model": call.entry.id,
+        "model": call.entry.qualified_id,
         "choices": [
             {
                 "index": 0,
@@ -173,8 +182,12 @@ def _event(payload: dict[str, Any] | str) -> bytes:
 async def completion_stream(call: CompletionCall) -> AsyncIterator[bytes]:
     """The reply as `chat.completion.chunk` events, then `data: [DONE]`. A provider error after
     the first token arrives as an `{"error": ...}` event (the OpenAI SDK raises it as APIError)."""
-    base: dict[str, Any] = {"object": "chat.completion.chunk", "created": call.created, "model": call.entry.id,
-                            "system_fingerprint": None}
+    base: dict[str, Any] = {
+        "object": "chat.completion.chunk",
+        "created": call.created,
+        "model": call.entry.qualified_id,
+        "system_fingerprint": None,
+    }
     if call.request.include_usage:
         base["usage"] = None
     started = False

@@ -45,6 +45,10 @@ class ModelEntry:
     endpoint: Endpoint
     model: str
 
+    @property
+    def qualified_id(self) -> str:
+        return f"{self.endpoint.name}/{self.model}"
+
 
 class AmbiguousModel(Exception):
     """A bare model id that several endpoints offer; `choices` are the qualified ids."""

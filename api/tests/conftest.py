@@ -87,6 +87,7 @@ def api_server(api_fake_provider) -> Iterator[ApiServer]:
             custom_endpoint("Fake", f"{api_fake_provider.url}/v1", FAKE_MODELS, FAKE_KEY_VARIABLE),
             # Offers "fake-chat" too, so the bare id "fake-chat" is ambiguous.
             custom_endpoint("Other", f"{api_fake_provider.url}/v1", ["fake-chat", "only-other"], FAKE_KEY_VARIABLE),
+            custom_endpoint("Claude", api_fake_provider.url, ["claude-fake"], FAKE_KEY_VARIABLE, provider="anthropic"),
             custom_endpoint("Broken", f"{api_fake_provider.url}/v1", ["broken-model"], "SURELY_UNSET_API_TEST_KEY"),
         ],
     )

@@ -302,3 +302,38 @@ def test_client_leaving_mid_stream_stops_the_reply_and_keeps_its_text(api_server
     else:
         raise AssertionError(f"the reply was not stopped after the client left: {reply}")
     assert reply[2] == 0, "a stop is not an error"
+
+
+def test_reasoning_arrives_as_reasoning_content(client):
+    completion = client.chat.completions.create(
+        model="Fake/fake-reason", messages=[{"role": "user", "content": "think first"}]
+    )
+    message = completion.choices[0].message
+    assert message.content and message.model_extra["reasoning_content"]
+    chunks = list(client.chat.completions.create(
+        model="Fake/fake-reason", messages=[{"role": "user", "content": "think first"}], stream=True
+    ))
+    reasoning = "".join((chunk.choices[0].delta.model_extra or {}).get("reasoning_content") or ""
+                        for chunk in chunks if chunk.choices)
+    text = "".join(chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices)
+    assert reasoning == message.model_extra["reasoning_content"] and text == message.content
+
+
+def test_an_anthropic_endpoint_answers_through_the_same_api(client, api_server, api_fake_provider):
+    prompt = "hello claude " + uuid.uuid4().hex[:6]
+    completion = client.chat.completions.create(
+        model="claude-fake", messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": prompt}],
+        max_tokens=5,
+    )
+    assert completion.model == "Claude/claude-fake"
+    # Cut at max_tokens: Anthropic's "max_tokens" stop reason is OpenAI's "length".
+    assert completion.choices[0].finish_reason == "length"
+    assert completion.usage.completion_tokens == 5
+    assert demo_reply(prompt).startswith(completion.choices[0].message.content)
+    sent = next(request for request in reversed(api_fake_provider.requests) if request.path.endswith("/messages"))
+    assert sent.body["system"] and "Be brief." in str(sent.body["system"])
+    assert sent.body["messages"][-1]["content"] in (prompt, [{"type": "text", "text": prompt}])
+    chunks = list(client.chat.completions.create(
+        model="Claude/claude-fake", messages=[{"role": "user", "content": prompt}], stream=True
+    ))
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks) == demo_reply(prompt)
