@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("settings/preferences/", account_views.preferences, name="preferences"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("files/", include("files.urls")),
     path("", include("api.urls")),
     path("", include("chat.organise.urls")),
     path("", include("chat.urls")),
