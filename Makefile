@@ -30,6 +30,7 @@ test: setup lint
 
 bench: setup
 	@$(PY) bench/stream.py
+	@$(PY) bench/api.py
 	@$(PY) bench/files.py
 
 messages:
