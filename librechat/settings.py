@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "providers",
     "chat",
     "files",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +296,23 @@ PROVIDER_CONNECT_TIMEOUT = envfloat("PROVIDER_CONNECT_TIMEOUT", 30.0)
 STREAM_FLUSH_INTERVAL = envfloat("STREAM_FLUSH_INTERVAL", 0.03)
 STREAM_SAVE_INTERVAL = envfloat("STREAM_SAVE_INTERVAL", 1.0)
 TIKTOKEN_CACHE_DIR = env("TIKTOKEN_CACHE_DIR", str(DATA_DIR / "tiktoken"))
+
+# --- The OpenAI-compatible API (api/) and its OpenAPI document ----------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LibreChat API",
+    "DESCRIPTION": "OpenAI-compatible chat completions over every configured endpoint (see docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page works offline: Swagger UI is served from drf-spectacular-sidecar's files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
