@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chat', '0003_organise'),
+        ('chat', '0004_conversation_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
