@@ -120,4 +120,4 @@ def test_page_is_translated(signed_in, user):
     user.language = "ru"
     user.save()
     html = signed_in.get(reverse("api:keys"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert "Ключи API" in html
+    assert "Доступ к API" in html
