@@ -102,7 +102,6 @@ NOT_HONOURED = frozenset(
         "modelSpecs",
         "messageFilter",
         "endpoints.all",
-        "endpoints.allowedAddresses",
         "endpoints.openAI",
         "endpoints.anthropic",
         "endpoints.azureAssistants",
