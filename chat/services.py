@@ -21,7 +21,10 @@ from chat.selectors import (
     parse_uuid,
 )
 from chat.tree import Tree
+from presets.specs import spec_allows
 from providers.models import endpoint_models
+from providers.parameters import ParameterError
+from providers.parameters import parameters_clean as parameters_validate
 from providers.registry import Endpoint, get_registry
 
 # Parameters a client may set on a request; anything else is refused rather than forwarded.
@@ -82,6 +85,8 @@ class GenerationPlan:
     user_message: Message | None = None
     # Continue: the reply that the generation appends to (no new message).
     continued: Message | None = None
+    # The client sent the conversation's whole parameter set (the panel): it replaces the stored one.
+    params_given: bool = False
 
     @property
     def new_conversation(self) -> bool:
@@ -110,10 +115,20 @@ def endpoint_resolve(*, endpoint_name: Any, model: Any) -> Endpoint:
             "unknown_model",
             _("The model “%(model)s” is not offered by “%(endpoint)s”.") % {"model": model, "endpoint": endpoint.label},
         )
+    if not spec_allows(endpoint=endpoint.name, model=model):
+        # librechat.yaml's modelSpecs.enforce: only the administrator's specs may be used.
+        raise ChatError("not_a_spec", _("Choose one of the models in the menu; others are not allowed here."))
     return endpoint
 
 
-def parameters_clean(*, parameters: Any) -> dict[str, Any]:
+def parameters_clean(*, parameters: Any, endpoint: Endpoint | None = None, model: str = "") -> dict[str, Any]:
+    """Parameters for a request, checked against what the endpoint's model takes when it is known
+    (providers.parameters); parameters that model does not take are left out."""
+    if endpoint is not None:
+        try:
+            return parameters_validate(kind=endpoint.kind, model=model, parameters=parameters).values
+        except ParameterError as error:
+            raise ChatError("invalid_parameters", error.message) from None
     if parameters in (None, ""):
         return {}
     if not isinstance(parameters, dict):
@@ -129,6 +144,19 @@ def parameters_clean(*, parameters: Any) -> dict[str, Any]:
             raise ChatError("invalid_parameters", _("Parameter “%(name)s” has the wrong type.") % {"name": key})
         cleaned[key] = value
     return cleaned
+
+
+def conversation_set_parameters(
+    *, conversation: Conversation, endpoint_name: Any, model: Any, parameters: Any
+) -> Conversation:
+    """Store the model and parameters a conversation's next replies use (the parameters panel,
+    or a preset applied to it)."""
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
+    conversation.parameters = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
+    conversation.endpoint = endpoint.name
+    conversation.model = model
+    conversation.save(update_fields=["endpoint", "model", "parameters", "updated_at"])
+    return conversation
 
 
 def text_check(*, text: Any) -> str:
@@ -168,7 +196,7 @@ def regeneration_plan(
     or with `continue_`, more text appended to that reply itself. Stores nothing."""
     reply = _reply_for_user(user=user, message_id=message_id)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
-    params = parameters_clean(parameters=parameters)
+    params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     prompt = reply.parent
     assert prompt is not None  # checked by _reply_for_user
     history = message_path(conversation=reply.conversation, leaf=prompt)[:-1]
@@ -177,7 +205,7 @@ def regeneration_plan(
         conversation=reply.conversation, conversation_id=reply.conversation_id,
         parent=prompt.parent, history=history, user_message_id=prompt.pk,
         assistant_message_id=reply.pk if continue_ else uuid.uuid4(),
-        user_message=prompt, continued=reply if continue_ else None,
+        user_message=prompt, continued=reply if continue_ else None, params_given=parameters is not None,
     )
 
 
@@ -194,7 +222,8 @@ def generation_plan(
     """Validate a send and read what the reply needs; stores nothing."""
     text_check(text=text)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
-    params = parameters_clean(parameters=parameters)
+    params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
+    params_given = parameters is not None
 
     new_conversation = conversation_id in (None, "", "new")
     if parent_id in ("", NO_PARENT):
@@ -206,7 +235,7 @@ def generation_plan(
             raise ChatError("invalid_parent", _("The message you replied to does not exist."))
         return GenerationPlan(
             user=user, endpoint=endpoint, model=model, text=text, params=params,
-            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[],
+            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[], params_given=params_given,
         )
     conversation = conversation_get_for_user(user=user, conversation_id=conversation_id)
     if conversation is None:
@@ -221,6 +250,7 @@ def generation_plan(
     return GenerationPlan(
         user=user, endpoint=endpoint, model=model, text=text, params=params,
         conversation=conversation, conversation_id=conversation.pk, parent=parent, history=history,
+        params_given=params_given,
     )
 
 
@@ -280,7 +310,7 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
             )
         conversation.endpoint = plan.endpoint.name
         conversation.model = plan.model
-        if plan.params:
+        if plan.params or plan.params_given:
             conversation.parameters = plan.params
         conversation.current_leaf = assistant_message
         conversation.save(update_fields=["endpoint", "model", "parameters", "current_leaf", "updated_at"])

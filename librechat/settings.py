@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "providers",
     "chat",
+    "presets",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("settings/preferences/", account_views.preferences, name="preferences"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("presets/", include("presets.urls")),
     path("", include("chat.urls")),
 ]

@@ -6,6 +6,7 @@ import { gettext } from "./i18n.js";
 import { enableCodeCopy } from "./markdown.js";
 import { createMessageElement, enableMessageCopy, renderBody, setStreaming, updateMessage } from "./messages.js";
 import { ModelMenu } from "./model-menu.js";
+import { ParametersPanel } from "./parameters.js";
 import { Sidebar } from "./sidebar.js";
 import { ChatSocket } from "./socket.js";
 
@@ -55,6 +56,7 @@ class ChatPage {
       currentId: () => this.conversationId,
     });
     this.modelMenu = new ModelMenu(document.getElementById("model-menu"), { preferStored: !this.conversationId });
+    this.parameters = new ParametersPanel({ modelMenu: this.modelMenu, conversationId: () => this.conversationId });
     this.status = null;
   }
 
@@ -194,6 +196,7 @@ class ChatPage {
       text,
       endpoint: choice.endpoint,
       model: choice.model,
+      parameters: this.parameters.value,
     });
     if (!sent) {
       this.showError(gettext("Not connected to the server yet. Please try again in a moment."));
