@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -67,8 +68,14 @@ def conversation_groups_for_user(*, user: User, now: dt.datetime | None = None) 
 
 def conversation_tree(*, conversation: Conversation) -> Tree:
     """The conversation's tree shape: one query of bare rows, no text."""
-    rows = Message.objects.filter(conversation=conversation).values_list("id", "parent_id", "created_at", "role")
-    return Tree.from_rows(rows)
+    query = Message.objects.filter(conversation=conversation).order_by("created_at", "id").values_list(
+        "id", "parent_id", "role"
+    )
+    # The raw rows: the tree takes the database's own id values (no per-row conversion).
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return Tree.from_ordered_rows(cursor.fetchall())
 
 
 def shown_leaf(*, conversation: Conversation, tree: Tree) -> uuid.UUID | None:
@@ -99,13 +106,17 @@ def message_sibling_ids(*, message: Message) -> list[str]:
     return [str(pk) for pk in siblings.order_by("created_at", "id").values_list("id", flat=True)]
 
 
-def conversation_view(*, conversation: Conversation, leaf_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+def conversation_view(
+    *, conversation: Conversation, leaf_id: uuid.UUID | None = None, tree: Tree | None = None
+) -> list[dict[str, Any]]:
     """The shown branch as message dicts, each with its siblings for the "‹ 2 / 3 ›" switch
     and whether it is still streaming.
 
-    Two queries whatever the size of the tree: its shape, then the messages on the path.
+    Two queries whatever the size of the tree: its shape (unless given), then the messages on
+    the path.
     """
-    tree = conversation_tree(conversation=conversation)
+    if tree is None:
+        tree = conversation_tree(conversation=conversation)
     target = leaf_id if leaf_id in tree else shown_leaf(conversation=conversation, tree=tree)
     if target is None:
         return []
@@ -135,10 +146,10 @@ def tree_outline(*, conversation: Conversation) -> list[dict[str, Any]]:
         firsts.append(segment.first)
         stack.extend(segment.children)
     heads = {
-        pk: (preview, model)
-        for pk, preview, model in Message.objects.filter(pk__in=firsts)
+        pk: (preview, model, created_at)
+        for pk, preview, model, created_at in Message.objects.filter(pk__in=firsts)
         .annotate(preview=Substr("text", 1, PREVIEW_CHARS))
-        .values_list("id", "preview", "model")
+        .values_list("id", "preview", "model", "created_at")
     }
     leaf = shown_leaf(conversation=conversation, tree=tree)
     shown = set(tree.path(leaf)) if leaf is not None else set()
@@ -148,7 +159,8 @@ def tree_outline(*, conversation: Conversation) -> list[dict[str, Any]]:
     pending: list[tuple[Segment, int]] = [(segment, 0) for segment in reversed(segments)]
     while pending:
         segment, depth = pending.pop()
-        node = tree.nodes[segment.first]
+        node = tree.node(segment.first)
+        preview, model, created_at = heads.get(segment.first, ("", "", None))
         rows.append(
             {
                 "first": str(segment.first),
@@ -157,9 +169,9 @@ def tree_outline(*, conversation: Conversation) -> list[dict[str, Any]]:
                 "count": segment.count,
                 "depth": depth,
                 "role": node.role,
-                "model": heads.get(segment.first, ("", ""))[1],
-                "preview": " ".join((heads.get(segment.first, ("", ""))[0] or "").split()),
-                "created_at": node.created_at.isoformat(),
+                "model": model,
+                "preview": " ".join((preview or "").split()),
+                "created_at": created_at.isoformat() if created_at else None,
                 "shown": segment.first in shown,
             }
         )

@@ -414,9 +414,10 @@ def message_edit(*, message: Message, text: Any) -> Message:
     return message
 
 
-def conversation_show_branch(*, conversation: Conversation, message_id: Any) -> uuid.UUID:
+def conversation_show_branch(*, conversation: Conversation, message_id: Any, tree: Tree | None = None) -> uuid.UUID:
     """Show the branch through `message_id` (its newest continuation) and remember it; the leaf."""
-    tree = conversation_tree(conversation=conversation)
+    if tree is None:
+        tree = conversation_tree(conversation=conversation)
     pk = parse_uuid(message_id)
     if pk is None or pk not in tree:
         raise ChatError("invalid_message", _("That message does not exist."))
@@ -436,11 +437,7 @@ def message_delete_branch(*, message: Message) -> uuid.UUID | None:
         parent = tree.parent(message.pk)
         # Deleting bottom-up keeps the parent foreign keys valid at every step on any database.
         Message.objects.filter(pk__in=doomed).delete()
-        remaining = Tree.from_rows(
-            (node.id, node.parent_id, node.created_at, node.role)
-            for node in tree.nodes.values()
-            if node.id not in doomed
-        )
+        remaining = tree.without(doomed)
         current = conversation.current_leaf_id
         if current in doomed or current is None:
             current = remaining.newest_leaf(parent) if parent is not None else remaining.newest_leaf()
@@ -477,7 +474,7 @@ def conversation_fork(
         chosen = [pk for pk in chosen if depths[pk] >= depths[message.pk]]
     originals = Message.objects.in_bulk(chosen)
     new_ids = {pk: uuid.uuid4() for pk in chosen}
-    created_at = {new_ids[pk]: tree.nodes[pk].created_at for pk in chosen}
+    created_at = {new_ids[pk]: originals[pk].created_at for pk in chosen}
     with transaction.atomic():
         fork = Conversation.objects.create(
             user=user,

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chat import services
+from chat import selectors, services
 from chat.models import Conversation, Message
+from chat.organise.views import sidebar_context
 from chat.presenters import conversation_to_dict, message_to_dict
 from chat.selectors import (
     conversation_get_for_user,
-    conversation_groups_for_user,
     conversation_view,
     message_get_for_user,
     tree_outline,
@@ -56,7 +56,7 @@ def _chat_page(request: HttpRequest, conversation: Conversation | None) -> HttpR
     endpoints = _endpoints()
     interface = get_registry().config.interface
     context = {
-        "conversation_groups": conversation_groups_for_user(user=request.user),  # type: ignore[arg-type]
+        **sidebar_context(request),  # pinned, folders, tags, the first page of the rest
         "conversation": conversation,
         "chat_messages": messages,
         "endpoints": endpoints,
@@ -127,11 +127,15 @@ def _owned_message(request: HttpRequest, conversation: Conversation, message_id:
 def conversation_branch(request: HttpRequest, conversation_id: str) -> JsonResponse:
     """Show another branch (the sibling picked with ‹ ›, or a tree-view jump) and remember it."""
     conversation = _owned(request, conversation_id)
+    tree = selectors.conversation_tree(conversation=conversation)
     try:
-        leaf = services.conversation_show_branch(conversation=conversation, message_id=request.POST.get("message"))
+        leaf = services.conversation_show_branch(
+            conversation=conversation, message_id=request.POST.get("message"), tree=tree
+        )
     except services.ChatError as error:
         return _refused(error)
-    return JsonResponse({"ok": True, "leaf": str(leaf), "messages": conversation_view(conversation=conversation)})
+    messages = conversation_view(conversation=conversation, leaf_id=leaf, tree=tree)
+    return JsonResponse({"ok": True, "leaf": str(leaf), "messages": messages})
 
 
 @login_required

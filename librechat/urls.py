@@ -12,5 +12,6 @@ urlpatterns = [
     path("settings/preferences/", account_views.preferences, name="preferences"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("presets/", include("presets.urls")),
+    path("", include("chat.organise.urls")),
     path("", include("chat.urls")),
 ]

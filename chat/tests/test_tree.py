@@ -44,7 +44,7 @@ def test_path_siblings_and_newest_leaf():
 def test_a_parent_outside_the_conversation_makes_a_root():
     stray = uuid.uuid4()
     tree = Tree.from_rows([(uuid.uuid4(), stray, START, "user")])
-    (only,) = tree.nodes
+    (only,) = tree.ids()
     assert tree.path(only) == [only] and tree.parent(only) is None
 
 
@@ -75,3 +75,12 @@ def test_fork_sets_follow_librechat_options():
     assert names(ids, tree.fork_include_branches(ids["e"])) == ["a", "b", "g", "c", "d", "e"]
     assert sorted(names(ids, tree.fork_target_level(ids["e"]))) == ["a", "b", "c", "d", "e", "g"]
     assert sorted(names(ids, tree.fork_target_level(ids["b"]))) == ["a", "b", "g"]
+
+
+def test_ids_from_any_database_mean_the_same_message():
+    message = uuid.uuid4()
+    tree = Tree.from_ordered_rows([(message.hex, None, "user"), (str(uuid.uuid4()), str(message), "assistant")])
+    assert message in tree
+    (reply,) = [pk for pk in tree.ids() if pk != message]
+    assert tree.parent(reply) == message and tree.path(reply) == [message, reply]
+    assert tree.node(reply).rank == 1 and tree.newest_leaf() == reply

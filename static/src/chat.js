@@ -1,5 +1,6 @@
 // The chat page: hydrates the server-rendered messages and drives the socket protocol
 // (docs/websocket.md), tying the composer, the sidebar and the model menu together.
+import { BranchControls } from "./branching.js";
 import { Composer } from "./composer.js";
 import { attributeSelector, h, readJsonScript } from "./dom.js";
 import { gettext } from "./i18n.js";
@@ -7,11 +8,14 @@ import { enableCodeCopy } from "./markdown.js";
 import { createMessageElement, enableMessageCopy, renderBody, setStreaming, updateMessage } from "./messages.js";
 import { ModelMenu } from "./model-menu.js";
 import { ParametersPanel } from "./parameters.js";
+import { initOrganise } from "./organise.js";
 import { Sidebar } from "./sidebar.js";
 import { ChatSocket } from "./socket.js";
 
 // How close to the bottom (px) counts as "following" the reply while it streams.
 const FOLLOW_SLACK_PX = 96;
+// LibreChat's parent id of a conversation's first message.
+const NO_PARENT = "00000000-0000-0000-0000-000000000000";
 
 function newRequestId() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -55,9 +59,14 @@ class ChatPage {
       onError: (message) => this.showError(message),
       currentId: () => this.conversationId,
     });
+    this.organiser = initOrganise(this.sidebar, {
+      onError: (message) => this.showError(message),
+      currentId: () => this.conversationId,
+    });
     this.modelMenu = new ModelMenu(document.getElementById("model-menu"), { preferStored: !this.conversationId });
     this.parameters = new ParametersPanel({ modelMenu: this.modelMenu, conversationId: () => this.conversationId });
     this.status = null;
+    this.branches = new BranchControls(this);
   }
 
   start() {
@@ -66,8 +75,9 @@ class ChatPage {
       enableMessageCopy(this.messagesElement);
       this.hydrate();
     }
+    this.branches.start();
     if (this.composer) {
-      this.composer.onSend = (text) => this.send(text);
+      this.composer.onSend = (text) => this.sendMessage(text);
       this.composer.onStop = () => this.stop();
     }
     this.socket.addEventListener("open", () => this.onOpen());
@@ -132,7 +142,7 @@ class ChatPage {
   onClose({ willRetry }) {
     if (this.pending) {
       // The frame may never have arrived: give the text back so nothing typed is lost.
-      if (this.composer && !this.composer.text) this.composer.text = this.pending.text;
+      this.restorePendingText();
       this.pending = null;
       this.showError(gettext("The connection was lost before the message was sent. Please try again."));
     }
@@ -181,31 +191,55 @@ class ChatPage {
   }
 
   // --- sending -------------------------------------------------------------------------------
-  send(text) {
+  /**
+   * Send `text` as a reply to `parent` (by default the last message shown; for an edited question,
+   * the parent of the original). True when the frame went out.
+   */
+  sendMessage(text, { parent = this.lastMessageId(), restoreText = true } = {}) {
+    const choice = this.chosenModel();
+    if (!choice) return false;
+    return this.sendFrame(
+      {
+        type: "send", conversation: this.conversationId, parent, text, endpoint: choice.endpoint, model: choice.model,
+        parameters: this.parameters.value,
+      },
+      { text, restoreText },
+    );
+  }
+
+  /** Regenerate a reply (a new version beside it) or continue it (appended), with the chosen model. */
+  answerAgain(kind, messageId) {
+    if (this.isBusy()) {
+      this.showError(gettext("Wait for the reply to finish, or stop it, first."));
+      return false;
+    }
+    const choice = this.chosenModel();
+    if (!choice) return false;
+    const frame = { type: kind, message: messageId, endpoint: choice.endpoint, model: choice.model };
+    return this.sendFrame({ ...frame, parameters: this.parameters.value }, { text: "" });
+  }
+
+  chosenModel() {
     const choice = this.modelMenu.value;
-    if (!choice) {
-      this.showError(gettext("Choose an available model first."));
-      return;
-    }
+    if (!choice) this.showError(gettext("Choose an available model first."));
+    return choice;
+  }
+
+  sendFrame(frame, { text, restoreText = false }) {
     const request = newRequestId();
-    const sent = this.socket.send({
-      type: "send",
-      request,
-      conversation: this.conversationId,
-      parent: this.lastMessageId(),
-      text,
-      endpoint: choice.endpoint,
-      model: choice.model,
-      parameters: this.parameters.value,
-    });
-    if (!sent) {
+    if (!this.socket.send({ ...frame, request })) {
       this.showError(gettext("Not connected to the server yet. Please try again in a moment."));
-      return;
+      return false;
     }
-    this.pending = { request, text };
-    this.composer.clearError();
-    this.composer.text = "";
+    this.pending = { request, text, restoreText };
+    this.composer?.clearError();
+    if (restoreText && this.composer) this.composer.text = "";
     this.refreshBusy();
+    return true;
+  }
+
+  restorePendingText() {
+    if (this.pending?.restoreText && this.composer && !this.composer.text) this.composer.text = this.pending.text;
   }
 
   stop() {
@@ -232,19 +266,67 @@ class ChatPage {
     }
     document.getElementById("empty-state")?.remove();
 
+    // The new messages continue the path at their parent: whatever was shown below it (the old
+    // version, after an edit or a regenerate) leaves the page; it stays in the tree.
+    this.truncateAfter(frame.user_message?.parent);
     for (const message of [frame.user_message, frame.assistant_message]) {
-      if (!message || this.messageElement(message.id)) continue;
-      const element = createMessageElement(message, { userInitial: this.userInitial });
-      this.messagesElement.append(element);
+      if (!message) continue;
       const streaming = message.role === "assistant";
-      updateMessage(element, message, { streaming });
-      this.decorateAvatar(element, message);
+      let element = this.messageElement(message.id);
+      if (element) {
+        if (message.role === "user") this.truncateAfter(message.id);
+        updateMessage(element, message, { streaming });
+      } else {
+        element = createMessageElement(message, { userInitial: this.userInitial });
+        this.messagesElement.append(element);
+        updateMessage(element, message, { streaming });
+        this.decorateAvatar(element, message);
+      }
       if (streaming) {
         this.streams.set(message.id, this.newStream({ text: message.text || "", reasoning: message.reasoning || "" }));
       }
     }
     this.refreshBusy();
     this.scrollToBottom();
+    this.branches.refreshTree();
+  }
+
+  /** Remove every message shown below `parentId` (all of them for a root message). */
+  truncateAfter(parentId) {
+    if (!this.messagesElement || parentId === undefined) return;
+    const anchor = parentId ? this.messageElement(parentId) : null;
+    if (parentId && parentId !== NO_PARENT && !anchor) return;
+    const elements = Array.from(this.messagesElement.querySelectorAll(".message[data-message-id]"));
+    const from = anchor ? elements.indexOf(anchor) + 1 : 0;
+    for (const element of elements.slice(from)) {
+      this.streams.delete(element.dataset.messageId);
+      element.remove();
+    }
+  }
+
+  /** Replace the shown messages with `messages` (a branch switch); join the ones still streaming. */
+  renderPath(messages) {
+    if (!this.messagesElement) return;
+    this.streams.clear();
+    const elements = messages.map((message) => {
+      const element = createMessageElement(message, { userInitial: this.userInitial });
+      updateMessage(element, message, { streaming: Boolean(message.streaming) });
+      this.decorateAvatar(element, message);
+      return element;
+    });
+    this.messagesElement.replaceChildren(...elements);
+    for (const message of messages) {
+      if (!message.streaming) continue;
+      this.streams.set(String(message.id), this.newStream({ text: message.text || "", live: false, resyncing: true }));
+      this.socket.send({ type: "join", message: message.id });
+    }
+    this.refreshBusy();
+  }
+
+  /** Show a message's new state (after an in-place edit). */
+  refreshMessage(message) {
+    const element = this.messageElement(message.id);
+    if (element) updateMessage(element, message);
   }
 
   // --- streaming -----------------------------------------------------------------------------
@@ -331,7 +413,7 @@ class ChatPage {
 
   onError(frame) {
     if (this.pending && frame.request && frame.request === this.pending.request) {
-      if (this.composer && !this.composer.text) this.composer.text = this.pending.text;
+      this.restorePendingText();
       this.pending = null;
     } else if (!frame.request) {
       // A refused `join` (the reply is gone): stop waiting for it.
@@ -344,6 +426,10 @@ class ChatPage {
   }
 
   // --- page state ----------------------------------------------------------------------------
+  isBusy() {
+    return Boolean(this.pending) || Array.from(this.streams.values()).some((stream) => stream.live);
+  }
+
   refreshBusy() {
     if (!this.composer) return;
     const live = Array.from(this.streams.values()).some((stream) => stream.live);

@@ -2,7 +2,7 @@
 // (docs/websocket.md). Mirrors templates/chat/_message.html.
 import { copyText } from "./clipboard.js";
 import { h, icon } from "./dom.js";
-import { gettext } from "./i18n.js";
+import { gettext, interpolate } from "./i18n.js";
 import { flashCopied, renderMarkdown } from "./markdown.js";
 
 /** A new, empty message element for `message`; fill it with `updateMessage`. */
@@ -32,14 +32,46 @@ function senderLabel(message) {
  * error). While `streaming`, the "Unfinished" badge is hidden: the reply is still being written.
  */
 export function updateMessage(element, message, { streaming = false } = {}) {
+  // Keep what the page knows of the message (siblings included) for the actions.
+  element.message = { ...(element.message || {}), ...message };
+  message = element.message;
   setFlag(element, "unfinished", Boolean(message.unfinished));
   setFlag(element, "error", Boolean(message.error));
   setFlag(element, "streaming", streaming);
   element.querySelector(".message__sender").textContent = senderLabel(message);
+  setModelLabel(element, message);
   setBadge(element, Boolean(message.unfinished) && !streaming);
+  setEditedBadge(element, Boolean(message.edited));
   renderBody(element, message.text || "", message.reasoning || "", message.role);
   setError(element, message.error ? message.error_message || gettext("The reply could not be completed.") : "");
-  ensureCopyButton(element);
+  renderActions(element, message);
+}
+
+/** "Which model": the endpoint and model that wrote an assistant reply, beside its sender. */
+function setModelLabel(element, message) {
+  const meta = element.querySelector(".message__meta");
+  let label = meta.querySelector(".message__model");
+  const text = message.role === "assistant" && message.model ? message.model : "";
+  if (!text) {
+    if (label) label.remove();
+    return;
+  }
+  if (!label) {
+    label = h("span", { class: "message__model" });
+    meta.querySelector(".message__sender").after(label);
+  }
+  label.textContent = text;
+  label.title = message.endpoint ? `${message.endpoint} · ${message.model}` : message.model;
+}
+
+function setEditedBadge(element, on) {
+  let badge = element.querySelector(".badge--edited");
+  if (on && !badge) {
+    badge = h("span", { class: "badge badge--edited" }, gettext("edited"));
+    element.querySelector(".message__meta").append(badge);
+  } else if (!on && badge) {
+    badge.remove();
+  }
 }
 
 /** Re-render only the text and reasoning (while a reply streams). */
@@ -110,17 +142,78 @@ function setError(element, text) {
   alert.textContent = text;
 }
 
-function ensureCopyButton(element) {
+function actionButton(action, iconName, label, extra = {}) {
+  return h(
+    "button",
+    { type: "button", class: "message__action", "data-action": action, title: label, "aria-label": label, ...extra },
+    icon(iconName),
+    h("span", { class: "message__action-label" }, label),
+  );
+}
+
+/** Whether "Continue" makes sense: the reply was stopped, failed, or hit the length limit. */
+export function canContinue(message) {
+  return message.role === "assistant" && Boolean(message.unfinished || message.error || message.finish_reason === "length");
+}
+
+/**
+ * The row under a message: "‹ 2 / 3 ›" when it has siblings, then copy, edit, and for replies
+ * regenerate / continue, then fork and delete. Handled by static/src/branching.js.
+ */
+function renderActions(element, message) {
   const actions = element.querySelector(".message__actions");
-  if (!actions || actions.querySelector('[data-copy="message"]')) return;
-  actions.append(
+  if (!actions) return;
+  const siblings = Array.isArray(message.siblings) ? message.siblings : [];
+  const children = [];
+  if (siblings.length > 1) {
+    const index = siblings.indexOf(String(message.id));
+    children.push(
+      h(
+        "div",
+        { class: "sibling-nav", role: "group", "aria-label": gettext("Versions of this message") },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "sibling-nav__button",
+            "data-action": "sibling-previous",
+            title: gettext("Previous version"),
+            "aria-label": gettext("Previous version"),
+            disabled: index <= 0,
+          },
+          icon("chevron-left"),
+        ),
+        h("span", { class: "sibling-nav__count" }, interpolate(gettext("%(index)s / %(count)s"), { index: index + 1, count: siblings.length }, true)),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "sibling-nav__button",
+            "data-action": "sibling-next",
+            title: gettext("Next version"),
+            "aria-label": gettext("Next version"),
+            disabled: index < 0 || index >= siblings.length - 1,
+          },
+          icon("chevron-right"),
+        ),
+      ),
+    );
+  }
+  children.push(
     h(
       "button",
       { type: "button", class: "message__action", "data-copy": "message", title: gettext("Copy") },
       icon("copy"),
       h("span", { class: "message__action-label" }, gettext("Copy")),
     ),
+    actionButton("edit", "pencil", gettext("Edit")),
   );
+  if (message.role === "assistant") {
+    children.push(actionButton("regenerate", "refresh", gettext("Regenerate")));
+    if (canContinue(message)) children.push(actionButton("continue", "continue", gettext("Continue")));
+  }
+  children.push(actionButton("fork", "fork", gettext("Fork")), actionButton("delete", "trash", gettext("Delete")));
+  actions.replaceChildren(...children);
 }
 
 /** One delegated listener for every message's "Copy" button under `root`. */
