@@ -100,17 +100,26 @@ def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
     params.update(plan.params)
     system = str(params.pop("promptPrefix", "") or "")
     messages = [
-        ChatMessage(role="user" if message.role == Message.Role.USER else "assistant", text=message.text)
+        _chat_message(plan, str(message.pk), message.text, user=message.role == Message.Role.USER)
         for message in plan.history
-        if message.text and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
+        if (message.text or str(message.pk) in plan.inputs)
+        and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
     ]
-    messages.append(ChatMessage(role="user", text=plan.text))
+    messages.append(_chat_message(plan, str(plan.user_message_id), plan.text, user=True))
     if plan.continued is not None and plan.continued.text:
         # Continue: the reply so far goes last, as the assistant's own words to carry on from.
         messages.append(ChatMessage(role="assistant", text=plan.continued.text))
     request = ChatRequest(model=plan.model, messages=messages, system=system, params=params)
     untitled = plan.conversation is None or not plan.conversation.title
     return request, plan.endpoint.title_convo and untitled and plan.parent is None
+
+
+def _chat_message(plan: services.GenerationPlan, message_id: str, text: str, *, user: bool) -> ChatMessage:
+    """One turn of the prompt; a user turn carries its attachments (images, document text)."""
+    inputs = plan.inputs.get(message_id) if user else None
+    if inputs is None:
+        return ChatMessage(role="user" if user else "assistant", text=text)
+    return ChatMessage(role="user", text=inputs.prompt_text(text), images=list(inputs.images))
 
 
 PLANNERS: dict[str, Callable[..., services.GenerationPlan]] = {

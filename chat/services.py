@@ -21,6 +21,8 @@ from chat.selectors import (
     parse_uuid,
 )
 from chat.tree import Tree
+from files.selectors import attachment_part, file_ids_in, files_for_send, inputs_for_messages
+from files.services import FileError, files_attach
 from presets.specs import spec_allows
 from providers.models import endpoint_models
 from providers.parameters import ParameterError
@@ -87,6 +89,10 @@ class GenerationPlan:
     continued: Message | None = None
     # The client sent the conversation's whole parameter set (the panel): it replaces the stored one.
     params_given: bool = False
+    # Uploads sent with a new message, and what attachments add to each message's prompt
+    # (files.selectors.MessageInputs by message id).
+    files: list[Any] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def new_conversation(self) -> bool:
@@ -200,13 +206,14 @@ def regeneration_plan(
     prompt = reply.parent
     assert prompt is not None  # checked by _reply_for_user
     history = message_path(conversation=reply.conversation, leaf=prompt)[:-1]
-    return GenerationPlan(
+    plan = GenerationPlan(
         user=user, endpoint=endpoint, model=model, text=prompt.text, params=params,
         conversation=reply.conversation, conversation_id=reply.conversation_id,
         parent=prompt.parent, history=history, user_message_id=prompt.pk,
         assistant_message_id=reply.pk if continue_ else uuid.uuid4(),
         user_message=prompt, continued=reply if continue_ else None, params_given=parameters is not None,
     )
+    return _with_attachments(plan)
 
 
 def generation_plan(
@@ -218,12 +225,17 @@ def generation_plan(
     endpoint_name: Any,
     model: Any,
     parameters: Any = None,
+    files: Any = None,
 ) -> GenerationPlan:
     """Validate a send and read what the reply needs; stores nothing."""
     text_check(text=text)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
     params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     params_given = parameters is not None
+    try:
+        attached = files_for_send(user=user, file_ids=files, endpoint_name=endpoint.name, model=model)
+    except FileError as error:
+        raise ChatError(error.code, error.message) from None
 
     new_conversation = conversation_id in (None, "", "new")
     if parent_id in ("", NO_PARENT):
@@ -233,10 +245,11 @@ def generation_plan(
     if new_conversation:
         if parent_id is not None:
             raise ChatError("invalid_parent", _("The message you replied to does not exist."))
-        return GenerationPlan(
+        return _with_attachments(GenerationPlan(
             user=user, endpoint=endpoint, model=model, text=text, params=params,
-            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[], params_given=params_given,
-        )
+            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[], files=attached,
+            params_given=params_given,
+        ))
     conversation = conversation_get_for_user(user=user, conversation_id=conversation_id)
     if conversation is None:
         raise ChatError("invalid_conversation", _("That conversation does not exist."))
@@ -247,11 +260,52 @@ def generation_plan(
         if parent is None:
             raise ChatError("invalid_parent", _("The message you replied to does not exist."))
         history = message_path(conversation=conversation, leaf=parent)
-    return GenerationPlan(
+    return _with_attachments(GenerationPlan(
         user=user, endpoint=endpoint, model=model, text=text, params=params,
         conversation=conversation, conversation_id=conversation.pk, parent=parent, history=history,
         params_given=params_given,
+        files=attached,
+    ))
+
+
+# Tokens kept free for the reply when attached documents are fitted into the context window.
+REPLY_TOKEN_RESERVE = 4096
+
+
+def _with_attachments(plan: GenerationPlan) -> GenerationPlan:
+    """Read what the attachments on the path add to the prompt: images (re-sent in whatever
+    format the chosen provider takes) and document text fitted into the context window."""
+    from providers.limits import context_window
+    from providers.tokens import count_tokens
+    from providers.vision import is_vision_model
+
+    current = str(plan.user_message_id)
+    by_message = {str(message.pk): file_ids_in(message.content) for message in plan.history}
+    if plan.user_message is not None:
+        by_message[current] = file_ids_in(plan.user_message.content)
+        has_images = any(part.get("type") == "image_file" for part in plan.user_message.content)
+        if has_images and not is_vision_model(plan.model):
+            raise ChatError(
+                "not_vision",
+                _("The model “%(model)s” cannot see images. Choose a vision model (such as GPT-4o, Claude or "
+                  "Gemini) or remove the images.") % {"model": plan.model},
+            )
+    else:
+        by_message[current] = [str(file.pk) for file in plan.files]
+    by_message = {key: value for key, value in by_message.items() if value}
+    if not by_message:
+        return plan
+    # The conversation's context size (maxContextTokens) narrows the model's window.
+    window = min(context_window(plan.model), int(plan.params.get("maxContextTokens") or context_window(plan.model)))
+    reply = plan.params.get("max_tokens") or plan.params.get("maxOutputTokens")
+    reserve = min(int(reply or REPLY_TOKEN_RESERVE), window // 4)
+    used = count_tokens("\n".join([*(message.text for message in plan.history), plan.text]), plan.model)
+    order = [current, *(str(message.pk) for message in reversed(plan.history))]
+    plan.inputs = inputs_for_messages(
+        user=plan.user, file_ids_by_message=by_message, order=order, model=plan.model,
+        token_budget=window - reserve - used,
     )
+    return plan
 
 
 def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
@@ -282,8 +336,9 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
                 endpoint=plan.endpoint.name,
                 model=plan.model,
                 text=plan.text,
-                content=[{"type": "text", "text": plan.text}],
+                content=[{"type": "text", "text": plan.text}, *_attachment_parts(plan)],
             )
+            files_attach(files=plan.files, message=user_message)
         if plan.continued is not None:
             assistant_message = Message.objects.filter(pk=plan.continued.pk, conversation=conversation).first()
             if assistant_message is None:
@@ -323,6 +378,13 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
         user_siblings=message_sibling_ids(message=user_message),
         assistant_siblings=message_sibling_ids(message=assistant_message),
     )
+
+
+def _attachment_parts(plan: GenerationPlan) -> list[dict[str, Any]]:
+    inputs = plan.inputs.get(str(plan.user_message_id))
+    documents = inputs.documents if inputs else []
+    cut = {document.file_id for document in documents if document.truncated or document.omitted}
+    return [attachment_part(file, truncated=str(file.pk) in cut) for file in plan.files]
 
 
 def generation_prepare(**kwargs: Any) -> PreparedGeneration:

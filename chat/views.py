@@ -25,6 +25,7 @@ from chat.selectors import (
 from presets.panel import panel_context
 from providers.models import endpoint_models
 from providers.registry import get_registry
+from providers.vision import is_vision_model
 
 
 def _endpoints() -> list[dict[str, Any]]:
@@ -36,6 +37,7 @@ def _endpoints() -> list[dict[str, Any]]:
             "available": endpoint.available,
             "unavailable_reason": endpoint.unavailable_reason,
             "icon_url": endpoint.icon_url,
+            "vision_models": [model for model in endpoint_models(endpoint) if is_vision_model(model)],
         }
         for endpoint in get_registry().endpoints.values()
     ]

@@ -96,7 +96,9 @@ NOT_HONOURED = frozenset(
         "transactions",
         "speech",
         "rateLimits",
-        "fileConfig",
+        "fileConfig.avatarSizeLimit",
+        "fileConfig.imageGeneration",
+        "fileConfig.clientImageResize.enabled",
         "messageFilter",
         "endpoints.all",
         "endpoints.allowedAddresses",
@@ -355,6 +357,45 @@ class ModelSpecsConfig(_Section):
         return specs
 
 
+class FileEndpointConfig(_Section):
+    """`fileConfig.endpoints.<name>`: upload limits for one endpoint (sizes in MB)."""
+
+    disabled: bool | None = None
+    fileLimit: int | None = Field(default=None, ge=0)
+    fileSizeLimit: float | None = Field(default=None, ge=0)
+    totalSizeLimit: float | None = Field(default=None, ge=0)
+    supportedMimeTypes: list[str] | None = None
+
+    @field_validator("supportedMimeTypes")
+    @classmethod
+    def _patterns_compile(cls, value: list[str] | None) -> list[str] | None:
+        for pattern in value or []:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {error}") from None
+        return value
+
+
+class ImageResizeConfig(_Section):
+    """`fileConfig.clientImageResize`: the largest image sent on, and its JPEG/WebP quality."""
+
+    enabled: bool | None = None
+    maxWidth: int = Field(default=1900, gt=0)
+    maxHeight: int = Field(default=1900, gt=0)
+    quality: float = Field(default=0.92, gt=0, le=1)
+
+
+class FileConfig(_Section):
+    """`fileConfig`: per-endpoint upload limits, the server-wide size limit and image resizing."""
+
+    endpoints: dict[str, FileEndpointConfig] = Field(default_factory=dict)
+    serverFileSizeLimit: float | None = Field(default=None, ge=0)
+    avatarSizeLimit: Any = None
+    imageGeneration: Any = None
+    clientImageResize: ImageResizeConfig | None = None
+
+
 class AppConfig(_Section):
     """The whole file; `AppConfig()` is the configuration of an absent or empty file."""
 
@@ -385,7 +426,7 @@ class AppConfig(_Section):
     transactions: Any = None
     speech: Any = None
     rateLimits: Any = None
-    fileConfig: Any = None
+    fileConfig: FileConfig | None = None
     modelSpecs: ModelSpecsConfig | None = None
     messageFilter: Any = None
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "providers",
     "chat",
+    "files",
     "presets",
 ]
 
@@ -216,6 +217,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
+
+# --- Uploaded files: local by default, S3 (or an S3-compatible service) with FILE_STRATEGY=s3 ---
+FILE_STRATEGY = env("FILE_STRATEGY", "local").strip().lower()
+if FILE_STRATEGY == "s3":
+    _FILES_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_BUCKET_NAME"),
+            "region_name": env("AWS_REGION") or None,
+            "endpoint_url": env("AWS_ENDPOINT_URL") or None,
+            # Empty keys fall back to boto3's own chain (instance role, ~/.aws, ...).
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env("AWS_LOCATION", "files"),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _FILES_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: files are only ever served through the owner-checked download view.
+        "OPTIONS": {"location": str(MEDIA_ROOT / "files")},
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "files": _FILES_STORAGE,
+}
+# Uploads are refused above this size whatever librechat.yaml says (MB; fileConfig may lower it).
+FILE_SERVER_SIZE_LIMIT_MB = envfloat("FILE_SERVER_SIZE_LIMIT_MB", 100.0)
 
 # --- The chat product -----------------------------------------------------------------------
 LIBRECHAT_CONFIG = env("LIBRECHAT_CONFIG", str(BASE_DIR / "librechat.yaml"))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/preferences/", account_views.preferences, name="preferences"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("presets/", include("presets.urls")),
+    path("files/", include("files.urls")),
     path("", include("chat.organise.urls")),
     path("", include("chat.urls")),
 ]

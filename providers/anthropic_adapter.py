@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,6 +26,7 @@ from providers.params import apply_endpoint_params, first_param, scrub, split_bo
 
 # The body helpers are the same for every HTTP provider; they live with the OpenAI adapter.
 from providers.sdk import SDKProvider
+from providers.vision import anthropic_image_block
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MAX_TOKENS = 4096
@@ -44,7 +44,6 @@ STREAM_ERROR_CODES = {
     "request_too_large": ErrorCode.BAD_REQUEST,
     "timeout_error": ErrorCode.TIMEOUT,
 }
-_DATA_URL = re.compile(r"\Adata:(?P<media>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)\Z", re.DOTALL)
 _NOT_BODY = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
 _CREATE_KEYS = frozenset(inspect.signature(AsyncMessages.create).parameters) - _NOT_BODY
 
@@ -166,11 +165,7 @@ def input_tokens(usage: Any) -> int:
 
 
 def image_block(url: str) -> dict[str, Any]:
-    match = _DATA_URL.match(url)
-    if match:
-        source = {"type": "base64", "media_type": match["media"], "data": match["data"]}
-        return {"type": "image", "source": source}
-    return {"type": "image", "source": {"type": "url", "url": url}}
+    return anthropic_image_block(url)
 
 
 def anthropic_messages(messages: list[ChatMessage]) -> list[dict[str, Any]]:

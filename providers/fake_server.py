@@ -152,6 +152,37 @@ def _content_text(content: Any) -> str:
     return ""
 
 
+def _image_types(content: Any) -> list[str]:
+    """Media types of the images in a message's content, in any provider's shape."""
+    types: list[str] = []
+    for part in content if isinstance(content, list) else []:
+        if not isinstance(part, dict):
+            continue
+        url = ""
+        if part.get("type") == "image_url" and isinstance(part.get("image_url"), dict):
+            url = str(part["image_url"].get("url", ""))
+        elif part.get("type") == "input_image":
+            url = str(part.get("image_url", ""))
+        elif part.get("type") == "image" and isinstance(part.get("source"), dict):
+            source = part["source"]
+            types.append(str(source.get("media_type") or source.get("url") or "?"))
+            continue
+        elif isinstance(part.get("inline_data"), dict):
+            types.append(str(part["inline_data"].get("mime_type", "?")))
+            continue
+        else:
+            continue
+        types.append(url[5:].split(";", 1)[0] if url.startswith("data:") else url)
+    return types
+
+
+def _user_text(content: Any) -> str:
+    """A user turn's text; echo models also say which images came with it."""
+    text = _content_text(content)
+    images = _image_types(content)
+    return f"{text} [images: {', '.join(images)}]" if images else text
+
+
 def _max_tokens(body: dict[str, Any], *names: str) -> int | None:
     for name in names:
         value = body.get(name)
@@ -413,7 +444,7 @@ class _Handler(BaseHTTPRequestHandler):
             if message.get("role") in ("system", "developer")
         )
         conversation = [message for message in messages if message.get("role") not in ("system", "developer")]
-        users = [_content_text(message.get("content")) for message in conversation if message.get("role") == "user"]
+        users = [_user_text(message.get("content")) for message in conversation if message.get("role") == "user"]
         plan = self._plan(
             model=model,
             system=system,
@@ -497,7 +528,7 @@ class _Handler(BaseHTTPRequestHandler):
             _content_text(item.get("content")) for item in items if item.get("role") in ("system", "developer")
         ]
         conversation = [item for item in items if item.get("role") not in ("system", "developer")]
-        users = [_content_text(item.get("content")) for item in conversation if item.get("role") == "user"]
+        users = [_user_text(item.get("content")) for item in conversation if item.get("role") == "user"]
         plan = self._plan(
             model=model,
             system="\n".join(part for part in system_parts if part),
@@ -636,7 +667,7 @@ class _Handler(BaseHTTPRequestHandler):
         model = str(body["model"])
         system = body.get("system")
         messages = [message for message in body.get("messages") or [] if isinstance(message, dict)]
-        users = [_content_text(message.get("content")) for message in messages if message.get("role") == "user"]
+        users = [_user_text(message.get("content")) for message in messages if message.get("role") == "user"]
         plan = self._plan(
             model=model,
             system=_content_text(system) if system else "",

@@ -27,6 +27,7 @@ from providers.base import (
 )
 from providers.params import apply_endpoint_params, first_param, scrub, split_body, usage_event
 from providers.sdk import SDKProvider
+from providers.vision import openai_image_part, responses_image_part
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # o1, o3, o4-mini, gpt-5...: they take max_completion_tokens and refuse sampling parameters.
@@ -219,7 +220,7 @@ def chat_messages(request: ChatRequest) -> list[dict[str, Any]]:
     for message in request.messages:
         if message.images and message.role == "user":
             parts: list[dict[str, Any]] = [{"type": "text", "text": message.text}] if message.text else []
-            parts += [{"type": "image_url", "image_url": {"url": image["url"]}} for image in message.images]
+            parts += [openai_image_part(image["url"]) for image in message.images]
             messages.append({"role": message.role, "content": parts})
         elif message.text:
             messages.append({"role": message.role, "content": message.text})
@@ -231,7 +232,7 @@ def responses_input(messages: list[ChatMessage]) -> list[dict[str, Any]]:
     for message in messages:
         if message.images and message.role == "user":
             parts: list[dict[str, Any]] = [{"type": "input_text", "text": message.text}] if message.text else []
-            parts += [{"type": "input_image", "image_url": image["url"], "detail": "auto"} for image in message.images]
+            parts += [responses_image_part(image["url"]) for image in message.images]
             items.append({"role": message.role, "content": parts})
         elif message.text:
             items.append({"role": message.role, "content": message.text})
