@@ -100,7 +100,10 @@ def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
     params.update(plan.params)
     system = str(params.pop("promptPrefix", "") or "")
     messages = [
-        _chat_message(plan, str(message.pk), message.text, user=message.role == Message.Role.USER)
+        # An earlier reply's reasoning goes along for the adapters to drop (providers.history).
+        _chat_message(
+            plan, str(message.pk), message.text, user=message.role == Message.Role.USER, reasoning=message.reasoning
+        )
         for message in plan.history
         if (message.text or str(message.pk) in plan.inputs)
         and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
@@ -114,11 +117,13 @@ def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
     return request, plan.endpoint.title_convo and untitled and plan.parent is None
 
 
-def _chat_message(plan: services.GenerationPlan, message_id: str, text: str, *, user: bool) -> ChatMessage:
+def _chat_message(
+    plan: services.GenerationPlan, message_id: str, text: str, *, user: bool, reasoning: str = ""
+) -> ChatMessage:
     """One turn of the prompt; a user turn carries its attachments (images, document text)."""
     inputs = plan.inputs.get(message_id) if user else None
     if inputs is None:
-        return ChatMessage(role="user" if user else "assistant", text=text)
+        return ChatMessage(role="user" if user else "assistant", text=text, reasoning=reasoning)
     return ChatMessage(role="user", text=inputs.prompt_text(text), images=list(inputs.images))
 
 

@@ -15,6 +15,11 @@ NO_PARENT = "00000000-0000-0000-0000-000000000000"
 
 
 class Conversation(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", _("Web chat")
+        # Made through the OpenAI-compatible API (api/): kept out of the sidebar by default.
+        API = "api", _("API")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations", verbose_name=_("user")
@@ -23,6 +28,7 @@ class Conversation(models.Model):
     endpoint = models.CharField(_("endpoint"), max_length=100, blank=True)
     model = models.CharField(_("model"), max_length=200, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)
     current_leaf = models.ForeignKey(
         "Message",
         null=True,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import ProviderKeyError, endpoint_for_user
 from chat.models import NO_PARENT, Conversation, Message
 from chat.selectors import (
     conversation_get_for_user,
@@ -99,8 +100,9 @@ class GenerationPlan:
         return self.conversation is None
 
 
-def endpoint_resolve(*, endpoint_name: Any, model: Any) -> Endpoint:
-    """The configured, available endpoint serving `model`, or a ChatError saying why not."""
+def endpoint_resolve(*, endpoint_name: Any, model: Any, user: User | None = None) -> Endpoint:
+    """The configured, available endpoint serving `model` (carrying the user's own key where it
+    takes one), or a ChatError saying why not."""
     if not isinstance(endpoint_name, str) or not endpoint_name:
         raise ChatError("invalid_endpoint", _("Choose an endpoint."))
     if not isinstance(model, str) or not model:
@@ -116,6 +118,13 @@ def endpoint_resolve(*, endpoint_name: Any, model: Any) -> Endpoint:
                 "reason": endpoint.unavailable_reason,
             },
         )
+    if endpoint.needs_user_key:
+        if user is None:
+            raise ChatError("key_missing", _("This endpoint needs your own API key."))
+        try:
+            endpoint = endpoint_for_user(endpoint=endpoint, user=user)
+        except ProviderKeyError as error:
+            raise ChatError(error.code, error.message) from None
     if model not in endpoint.models and model not in endpoint_models(endpoint):
         raise ChatError(
             "unknown_model",
@@ -157,7 +166,7 @@ def conversation_set_parameters(
 ) -> Conversation:
     """Store the model and parameters a conversation's next replies use (the parameters panel,
     or a preset applied to it)."""
-    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=conversation.user)
     conversation.parameters = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     conversation.endpoint = endpoint.name
     conversation.model = model
@@ -201,7 +210,7 @@ def regeneration_plan(
     """Plan a new reply to the user message that `message_id` answers (a sibling of that reply),
     or with `continue_`, more text appended to that reply itself. Stores nothing."""
     reply = _reply_for_user(user=user, message_id=message_id)
-    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=user)
     params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     prompt = reply.parent
     assert prompt is not None  # checked by _reply_for_user
@@ -229,7 +238,7 @@ def generation_plan(
 ) -> GenerationPlan:
     """Validate a send and read what the reply needs; stores nothing."""
     text_check(text=text)
-    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=user)
     params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     params_given = parameters is not None
     try:

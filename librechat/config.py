@@ -103,13 +103,15 @@ NOT_HONOURED = frozenset(
         "endpoints.all",
         "endpoints.allowedAddresses",
         "endpoints.openAI",
-        "endpoints.google",
         "endpoints.anthropic",
-        "endpoints.azureOpenAI",
         "endpoints.azureAssistants",
         "endpoints.assistants",
         "endpoints.agents",
-        "endpoints.bedrock",
+        "endpoints.azureOpenAI.plugins",
+        "endpoints.azureOpenAI.assistants",
+        "endpoints.azureOpenAI.groups[].serverless",
+        "endpoints.bedrock.guardrailConfig",
+        "endpoints.bedrock.availableRegions",
         "endpoints.custom[].models.userIdQuery",
         "endpoints.custom[].apiKeyPreview",
         "endpoints.custom[].streamRate",
@@ -260,6 +262,86 @@ class CustomEndpointConfig(_Section):
         return name
 
 
+class AzureModelConfig(_Section):
+    """One model of an Azure group given as a mapping: its own deployment and API version."""
+
+    deploymentName: str | None = None
+    version: str | None = None
+
+
+class AzureGroupConfig(_Section):
+    """One `endpoints.azureOpenAI.groups[]` entry: a resource (instance) and the models it serves."""
+
+    group: str
+    apiKey: str
+    instanceName: str | None = None
+    baseURL: str | None = None
+    version: str | None = None
+    deploymentName: str | None = None
+    serverless: bool | None = None
+    addParams: dict[str, Any] = Field(default_factory=dict)
+    dropParams: list[str] = Field(default_factory=list)
+    headers: dict[str, str] = Field(default_factory=dict)
+    additionalHeaders: dict[str, str] = Field(default_factory=dict)
+    # The visible model name, then `true` (the group's deployment and version) or its own mapping.
+    models: dict[str, bool | AzureModelConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_model_is_reachable(self) -> AzureGroupConfig:
+        if not self.instanceName and not self.baseURL:
+            raise ValueError(f"group {self.group!r} needs an instanceName or a baseURL")
+        for name, model in self.models.items():
+            if model is False:
+                continue
+            own = model if isinstance(model, AzureModelConfig) else AzureModelConfig()
+            if not (own.deploymentName or self.deploymentName):
+                raise ValueError(
+                    f"model {name!r} of group {self.group!r} has no deploymentName (set it on the model or the group)"
+                )
+            if not (own.version or self.version):
+                raise ValueError(f"model {name!r} of group {self.group!r} has no version (the Azure API version)")
+        return self
+
+
+class AzureOpenAIConfig(_Section):
+    """`endpoints.azureOpenAI`: groups of deployments, each model mapped to its deployment."""
+
+    groups: list[AzureGroupConfig] = Field(min_length=1)
+    titleConvo: bool = False
+    titleModel: str | None = None
+    plugins: bool | None = None
+    assistants: bool | None = None
+
+    @model_validator(mode="after")
+    def _model_names_are_unique(self) -> AzureOpenAIConfig:
+        seen: dict[str, str] = {}
+        for group in self.groups:
+            for name in group.models:
+                if name in seen:
+                    raise ValueError(f"model {name!r} is in both group {seen[name]!r} and group {group.group!r}")
+                seen[name] = group.group
+        return self
+
+
+class GoogleConfig(_Section):
+    """`endpoints.google`: keys and models come from the environment; these tune titles."""
+
+    titleConvo: bool = True
+    titleModel: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class BedrockConfig(_Section):
+    """`endpoints.bedrock`: models (like BEDROCK_AWS_MODELS) and inference profile ARNs per model."""
+
+    models: list[str] | None = None
+    inferenceProfiles: dict[str, str] = Field(default_factory=dict)
+    titleConvo: bool = True
+    titleModel: str | None = None
+    availableRegions: list[str] | None = None
+    guardrailConfig: dict[str, Any] | None = None
+
+
 class EndpointsConfig(BaseModel):
     """`endpoints`: strict in LibreChat, so an unknown sub-key is an error rather than ignored."""
 
@@ -269,13 +351,13 @@ class EndpointsConfig(BaseModel):
     all: Any = None
     allowedAddresses: list[str] | None = None
     openAI: Any = None
-    google: Any = None
+    google: GoogleConfig | None = None
     anthropic: Any = None
-    azureOpenAI: Any = None
+    azureOpenAI: AzureOpenAIConfig | None = None
     azureAssistants: Any = None
     assistants: Any = None
     agents: Any = None
-    bedrock: Any = None
+    bedrock: BedrockConfig | None = None
 
     @model_validator(mode="before")
     @classmethod

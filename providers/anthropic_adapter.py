@@ -22,6 +22,7 @@ from providers.base import (
     TextDelta,
     error_code_for_status,
 )
+from providers.history import message_text, system_prompt
 from providers.params import apply_endpoint_params, first_param, scrub, split_body, usage_event
 
 # The body helpers are the same for every HTTP provider; they live with the OpenAI adapter.
@@ -65,9 +66,7 @@ class AnthropicProvider(SDKProvider[anthropic.AsyncAnthropic]):
         max_tokens = int(
             first_param(params, "max_tokens", "maxOutputTokens", "max_output_tokens") or DEFAULT_MAX_TOKENS
         )
-        system = "\n\n".join(
-            text for text in [request.system, *(m.text for m in request.messages if m.role == "system")] if text
-        )
+        system = system_prompt(request)
         body: dict[str, Any] = {
             "model": request.model,
             "messages": anthropic_messages(request.messages),
@@ -177,8 +176,9 @@ def anthropic_messages(messages: list[ChatMessage]) -> list[dict[str, Any]]:
         blocks: list[dict[str, Any]] = []
         if message.role == "user":
             blocks += [image_block(image["url"]) for image in message.images]
-        if message.text.strip():
-            blocks.append({"type": "text", "text": message.text})
+        text = message_text(message)
+        if text.strip():
+            blocks.append({"type": "text", "text": text})
         if not blocks:
             continue
         if turns and turns[-1][0] == message.role:

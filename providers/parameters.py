@@ -27,6 +27,8 @@ STOP_MAX_CHARS = 100
 _OPENAI_REASONING = re.compile(r"(^|[/:])(o\d|gpt-5)", re.IGNORECASE)
 # Claude models with extended thinking: 3.7 and every model of the 4 generation onwards.
 _ANTHROPIC_THINKING = re.compile(r"claude-(3-7|(sonnet|opus|haiku)-[4-9]|[4-9])", re.IGNORECASE)
+# Gemini models that think: 2.5 and later.
+_GEMINI_THINKING = re.compile(r"gemini-(2\.5|[3-9])", re.IGNORECASE)
 
 
 class ParameterError(Exception):
@@ -87,6 +89,18 @@ def _anthropic_thinking(model: str) -> bool:
     return bool(_ANTHROPIC_THINKING.search(model))
 
 
+def _gemini_thinking(model: str) -> bool:
+    return bool(_GEMINI_THINKING.search(model))
+
+
+def _bedrock_claude(model: str) -> bool:
+    return "anthropic" in model.lower() or "claude" in model.lower()
+
+
+def _bedrock_claude_thinking(model: str) -> bool:
+    return _bedrock_claude(model) and _anthropic_thinking(model)
+
+
 # Parameters every family has.
 PROMPT_PREFIX = Parameter(
     "promptPrefix", _("Instructions"), "text",
@@ -111,7 +125,7 @@ FAMILIES: dict[str, tuple[Parameter, ...]] = {
         Parameter("max_tokens", _("Max output tokens"), "int", 1, 1_000_000, 1,
                   aliases=("maxOutputTokens", "max_output_tokens", "max_completion_tokens")),
         Parameter("reasoning_effort", _("Reasoning effort"), "choice", default="medium",
-                  choices=("minimal", "low", "medium", "high"), aliases=("reasoningEffort",),
+                  choices=("none", "minimal", "low", "medium", "high", "xhigh"), aliases=("reasoningEffort",),
                   applies=_openai_reasoning),
         Parameter("stop", _("Stop sequences"), "list",
                   description=_("The reply ends where one of these appears (up to four)."),
@@ -129,6 +143,38 @@ FAMILIES: dict[str, tuple[Parameter, ...]] = {
         Parameter("thinking", _("Extended thinking"), "bool", default=False, applies=_anthropic_thinking),
         Parameter("thinkingBudget", _("Thinking budget (tokens)"), "int", 1024, 200_000, 1, 2000,
                   aliases=("thinking_budget",), applies=_anthropic_thinking),
+        Parameter("stop", _("Stop sequences"), "list",
+                  description=_("The reply ends where one of these appears (up to four)."),
+                  aliases=("stop_sequences", "stopSequences")),
+        MAX_CONTEXT_TOKENS,
+    ),
+    "google": (
+        PROMPT_PREFIX,
+        Parameter("temperature", _("Temperature"), "float", 0, 2, 0.01, 1,
+                  description=_("Higher values make the reply more random.")),
+        Parameter("topP", _("Top P"), "float", 0, 1, 0.01, 0.95, aliases=("top_p",)),
+        Parameter("topK", _("Top K"), "int", 1, 100, 1, 40, aliases=("top_k",)),
+        Parameter("maxOutputTokens", _("Max output tokens"), "int", 1, 65_536, 1, 8192,
+                  aliases=("max_tokens", "max_output_tokens")),
+        Parameter("thinking", _("Extended thinking"), "bool", default=True, applies=_gemini_thinking),
+        Parameter("thinkingBudget", _("Thinking budget (tokens)"), "int", 0, 32_768, 1, None,
+                  aliases=("thinking_budget",), applies=_gemini_thinking),
+        Parameter("stop", _("Stop sequences"), "list",
+                  description=_("The reply ends where one of these appears (up to four)."),
+                  aliases=("stop_sequences", "stopSequences")),
+        MAX_CONTEXT_TOKENS,
+    ),
+    "bedrock": (
+        PROMPT_PREFIX,
+        Parameter("temperature", _("Temperature"), "float", 0, 1, 0.01, 1,
+                  description=_("Higher values make the reply more random.")),
+        Parameter("topP", _("Top P"), "float", 0, 1, 0.01, None, aliases=("top_p",)),
+        Parameter("topK", _("Top K"), "int", 1, 500, 1, None, aliases=("top_k",), applies=_bedrock_claude),
+        Parameter("maxTokens", _("Max output tokens"), "int", 1, 128_000, 1, None,
+                  aliases=("max_tokens", "maxOutputTokens", "max_output_tokens")),
+        Parameter("thinking", _("Extended thinking"), "bool", default=False, applies=_bedrock_claude_thinking),
+        Parameter("thinkingBudget", _("Thinking budget (tokens)"), "int", 1024, 200_000, 1, 2000,
+                  aliases=("thinking_budget",), applies=_bedrock_claude_thinking),
         Parameter("stop", _("Stop sequences"), "list",
                   description=_("The reply ends where one of these appears (up to four)."),
                   aliases=("stop_sequences", "stopSequences")),

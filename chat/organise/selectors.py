@@ -72,6 +72,12 @@ def _visible(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.filter(user=user, archived=False)
 
 
+def _recent(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """The unfiled, unpinned list. Conversations made through the API are left out of it (they are
+    listed on the API keys page) unless their owner pins, files or tags them."""
+    return queryset.filter(folder__isnull=True, pinned=False).exclude(source=Conversation.Source.API)
+
+
 def _keyset(
     queryset: QuerySet[Conversation], *, cursor: str | None, limit: int
 ) -> tuple[list[Conversation], str | None]:
@@ -125,7 +131,7 @@ def sidebar_page(
     elif folder is not None:
         queryset = queryset.filter(folder=folder, pinned=False)
     else:
-        queryset = queryset.filter(folder__isnull=True, pinned=False)
+        queryset = _recent(queryset)
     rows, next_cursor = _keyset(queryset, cursor=cursor, limit=limit)
     prefetch_related_objects(rows, "tags")
     return rows, next_cursor
@@ -180,9 +186,7 @@ def sidebar_for_user(*, user: User, tag: Tag | None = None, now: dt.datetime | N
             _visible(user).filter(folder=folder, pinned=False), cursor=None, limit=FOLDER_PAGE_SIZE
         )
         sidebar.folders.append(FolderView(folder=folder, conversations=pinned + rows, next_cursor=next_cursor))
-    rows, sidebar.next_cursor = _keyset(
-        _visible(user).filter(folder__isnull=True, pinned=False), cursor=None, limit=PAGE_SIZE
-    )
+    rows, sidebar.next_cursor = _keyset(_recent(_visible(user)), cursor=None, limit=PAGE_SIZE)
     sidebar.groups = group_by_age(rows, now=now)
     everything = sidebar.pinned + [c for view in sidebar.folders for c in view.conversations] + rows
     prefetch_related_objects(everything, "tags")

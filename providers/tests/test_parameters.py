@@ -28,6 +28,20 @@ def test_each_family_offers_only_what_its_models_take():
     assert "thinking" not in keys("anthropic", "claude-3-5-haiku-latest")
     assert "thinkingBudget" in keys("anthropic", "claude-3-7-sonnet-latest")
     assert keys("demo", "demo-chat") == ["promptPrefix", "maxContextTokens"]
+    # Azure OpenAI takes OpenAI's; Google and Bedrock have their own rows.
+    assert keys("azure", "gpt-4o") == keys("openai", "gpt-4o")
+    assert keys("google", "gemini-2.5-flash") == [
+        "promptPrefix", "temperature", "topP", "topK", "maxOutputTokens", "thinking", "thinkingBudget", "stop",
+        "maxContextTokens",
+    ]
+    assert "thinking" not in keys("google", "gemini-2.0-flash")
+    assert keys("bedrock", "us.anthropic.claude-sonnet-4-20250514-v1:0") == [
+        "promptPrefix", "temperature", "topP", "topK", "maxTokens", "thinking", "thinkingBudget", "stop",
+        "maxContextTokens",
+    ]
+    assert keys("bedrock", "amazon.nova-pro-v1:0") == [
+        "promptPrefix", "temperature", "topP", "maxTokens", "stop", "maxContextTokens",
+    ]
     # A kind without a row (an adapter being added) still gets the common ones.
     assert keys("someday", "x") == ["promptPrefix", "maxContextTokens"]
     assert panel_table("openai", ["gpt-4o", "o3"])["o3"] == keys("openai", "o3")
@@ -58,7 +72,7 @@ def test_empty_values_mean_unset_and_whole_floats_become_ints():
         ("openai", "gpt-4o", {"temperature": 2.01}, "temperature", "between 0 and 2"),
         ("anthropic", "claude-sonnet-4-5", {"temperature": 1.2}, "temperature", "between 0 and 1"),
         ("anthropic", "claude-sonnet-4-5", {"thinkingBudget": 500}, "thinkingBudget", "between 1024"),
-        ("openai", "o3", {"reasoning_effort": "extreme"}, "reasoning_effort", "minimal, low, medium, high"),
+        ("openai", "o3", {"reasoning_effort": "extreme"}, "reasoning_effort", "minimal, low, medium, high, xhigh"),
         ("openai", "gpt-4o", {"top_p": "0.5"}, "top_p", "must be a number"),
         ("openai", "gpt-4o", {"temperature": float("nan")}, "temperature", "must be a number"),
         ("openai", "gpt-4o", {"max_tokens": 1.5}, "max_tokens", "whole number"),

@@ -1,6 +1,7 @@
 // Entry point of the bundle: styles, the preference menus on every page, and the chat page's
 // modules only where there is a chat (the sign-in pages stay light).
 import "../css/app.css";
+import "../css/provider-keys.css";
 import "../css/organise.css";
 import "../css/parameters.css";
 import { initPreferences } from "./preferences.js";
