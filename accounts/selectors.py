@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.crypto import decrypt_json
 from accounts.models import User, UserProviderKey
-from providers.registry import Endpoint
+from providers.addresses import base_url_refusal
+from providers.registry import Endpoint, allowed_addresses
 
 
 class ProviderKeyError(Exception):
@@ -60,6 +61,13 @@ def endpoint_for_user(*, endpoint: Endpoint, user: User) -> Endpoint:
     if not endpoint.needs_user_key:
         return endpoint
     values = provider_key_values(user=user, endpoint=endpoint)
+    if "baseURL" in endpoint.user_provided and base_url_refusal(str(values.get("baseURL")), allowed_addresses()):
+        # Checked again at use: the name may resolve elsewhere now than when it was saved.
+        raise ProviderKeyError(
+            "base_url_not_allowed",
+            _("Your base URL for “%(name)s” points to an address this server may not call. Enter another one "
+              "in Settings → Your API keys.") % {"name": endpoint.label},
+        )
     return dataclasses.replace(
         endpoint,
         api_key=values.get("apiKey") if "apiKey" in endpoint.user_provided else endpoint.api_key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,7 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.crypto import encrypt_json
 from accounts.models import User, UserProviderKey
 from accounts.selectors import ProviderKeyError
-from providers.registry import Endpoint
+from providers.addresses import base_url_refusal
+from providers.registry import Endpoint, allowed_addresses
+
+logger = logging.getLogger(__name__)
 
 
 def user_promote_if_first(*, user: User) -> bool:
@@ -72,6 +76,13 @@ def provider_key_set(
         parsed = urlsplit(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or len(base_url) > KEY_MAX_CHARS:
             raise ProviderKeyError("invalid_base_url", _("Enter the base URL, starting with https:// or http://."))
+        refusal = base_url_refusal(base_url, allowed_addresses())
+        if refusal:
+            logger.info("Refused a user's base URL for endpoint %r: %s", endpoint.name, refusal)
+            raise ProviderKeyError(
+                "base_url_not_allowed",
+                _("This base URL cannot be used: it must be a public address this server can reach."),
+            )
         values["baseURL"] = base_url
     lifetime = KEY_EXPIRY_CHOICES[expires_in]
     key, _created = UserProviderKey.objects.update_or_create(

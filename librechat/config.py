@@ -101,7 +101,6 @@ NOT_HONOURED = frozenset(
         "fileConfig.clientImageResize.enabled",
         "messageFilter",
         "endpoints.all",
-        "endpoints.allowedAddresses",
         "endpoints.openAI",
         "endpoints.anthropic",
         "endpoints.azureAssistants",

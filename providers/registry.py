@@ -287,6 +287,12 @@ def get_registry() -> Registry:
     return load_registry()
 
 
+def allowed_addresses() -> list[str]:
+    """`endpoints.allowedAddresses`: private host:port pairs users' base URLs may point to."""
+    endpoints = get_registry().config.endpoints
+    return list(endpoints.allowedAddresses or []) if endpoints else []
+
+
 def reset_registry() -> None:
     """Forget the cached registry and adapters (tests and config reloads)."""
     load_registry.cache_clear()

@@ -124,12 +124,41 @@ def test_base_url_and_bad_input_are_checked(byok, alice):
     with pytest.raises(ProviderKeyError, match="base URL"):
         provider_key_set(user=alice, endpoint=server, api_key=SECRET, base_url="ftp://example.org")
     with pytest.raises(ProviderKeyError, match="Enter the API key"):
-        provider_key_set(user=alice, endpoint=server, api_key="  ", base_url="https://llm.example.org/v1")
+        provider_key_set(user=alice, endpoint=server, api_key="  ", base_url="https://8.8.8.8/v1")
     with pytest.raises(ProviderKeyError):
-        provider_key_set(user=alice, endpoint=server, api_key=SECRET, base_url="https://x.org", expires_in="forever")
+        provider_key_set(user=alice, endpoint=server, api_key=SECRET, base_url="https://8.8.8.8", expires_in="forever")
     assert not UserProviderKey.objects.exists()
-    provider_key_set(user=alice, endpoint=server, api_key=SECRET, base_url="https://llm.example.org/v1")
-    assert endpoint_for_user(endpoint=server, user=alice).base_url == "https://llm.example.org/v1"
+    provider_key_set(user=alice, endpoint=server, api_key=SECRET, base_url="https://8.8.8.8/v1")
+    assert endpoint_for_user(endpoint=server, user=alice).base_url == "https://8.8.8.8/v1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:11434/v1", "http://localhost:8000/v1", "http://10.0.0.5/v1", "http://169.254.169.254/latest",
+     "http://[::1]:8080/v1", "http://[::ffff:192.168.1.2]/v1"],
+)
+def test_a_base_url_on_a_private_address_is_refused(byok, alice, url):
+    with pytest.raises(ProviderKeyError) as caught:
+        provider_key_set(user=alice, endpoint=byok.get("MyServer"), api_key=SECRET, base_url=url)
+    assert caught.value.code == "base_url_not_allowed"
+    assert not UserProviderKey.objects.exists()
+
+
+def test_allowed_addresses_let_a_private_base_url_through(settings, tmp_path, alice, fake_provider):
+    entry = custom_endpoint("MyServer", "user_provided", ["fake-echo"], "UNUSED")
+    entry["apiKey"] = "user_provided"
+    port = fake_provider.url.rsplit(":", 1)[1]
+    config = write_librechat_yaml(tmp_path / "librechat.yaml", [entry])
+    allowed = f"endpoints:\n  allowedAddresses: ['127.0.0.1:{port}']\n"
+    config.write_text(config.read_text().replace("endpoints:\n", allowed))
+    settings.LIBRECHAT_CONFIG = str(config)
+    reset_registry()
+    try:
+        server = get_registry().get("MyServer")
+        provider_key_set(user=alice, endpoint=server, api_key=SECRET, base_url=f"{fake_provider.url}/v1")
+        assert endpoint_for_user(endpoint=server, user=alice).base_url == f"{fake_provider.url}/v1"
+    finally:
+        reset_registry()
 
 
 def test_revoke_forgets_the_key(byok, alice):
@@ -190,3 +219,26 @@ def test_the_title_is_asked_with_the_owners_key(byok, alice, fake_provider):
     fake_provider.clear()
     assert conversation_generate_title(conversation_id=conversation.pk)
     assert fake_provider.last_request.header("authorization") == f"Bearer {SECRET}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_without_a_key_gets_a_translated_error_over_the_socket(byok, alice):
+    from asgiref.sync import async_to_sync
+
+    from chat.models import Conversation
+    from chat.tests.helpers import connect, send_frame
+
+    alice.language = "ru"
+    alice.save()
+
+    async def send() -> dict:
+        socket = await connect(alice)
+        await socket.send_json_to(send_frame(endpoint="MyKey", model="fake-chat"))
+        error = await socket.receive_json_from(timeout=5)
+        await socket.disconnect()
+        return error
+
+    error = async_to_sync(send)()
+    assert error["type"] == "error" and error["code"] == "key_missing"
+    assert "Ваши API-ключи" in error["message"]
+    assert not Conversation.objects.exists()
