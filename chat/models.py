@@ -64,6 +64,12 @@ class Conversation(models.Model):
                 name="conversation_sidebar",
                 condition=models.Q(archived=False, pinned=False),
             ),
+            # Pinned chats, few per user: without it, listing them walks all of the user's chats.
+            models.Index(
+                fields=["user", "folder", "-updated_at", "-id"],
+                name="conversation_pinned",
+                condition=models.Q(archived=False, pinned=True),
+            ),
         ]
 
     def __str__(self) -> str:

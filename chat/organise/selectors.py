@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -150,6 +150,7 @@ class FolderView:
     folder: Folder
     conversations: list[Conversation]
     next_cursor: str | None
+    count: int = 0  # visible conversations in it, loaded or not
 
 
 @dataclass
@@ -170,7 +171,7 @@ def sidebar_for_user(*, user: User, tag: Tag | None = None, now: dt.datetime | N
     """The first screen of the sidebar: pinned, folders with their first conversations, the first
     page of the rest grouped by age. Filtered by `tag`, one flat list grouped by age instead.
 
-    A fixed number of queries, plus one per folder.
+    A fixed number of queries, plus two per folder.
     """
     sidebar = Sidebar(tags=tag_list_for_user(user=user), active_tag=tag)
     if tag is not None:
@@ -180,12 +181,19 @@ def sidebar_for_user(*, user: User, tag: Tag | None = None, now: dt.datetime | N
     sidebar.pinned = list(
         _visible(user).filter(folder__isnull=True, pinned=True).order_by("-updated_at", "-pk")[:PINNED_LIMIT]
     )
+    counts = dict(
+        _visible(user).filter(folder__isnull=False).values_list("folder").annotate(count=Count("pk")).order_by()
+    )
     for folder in folder_list_for_user(user=user):
         pinned = list(_visible(user).filter(folder=folder, pinned=True).order_by("-updated_at", "-pk")[:PINNED_LIMIT])
         rows, next_cursor = _keyset(
             _visible(user).filter(folder=folder, pinned=False), cursor=None, limit=FOLDER_PAGE_SIZE
         )
-        sidebar.folders.append(FolderView(folder=folder, conversations=pinned + rows, next_cursor=next_cursor))
+        sidebar.folders.append(
+            FolderView(
+                folder=folder, conversations=pinned + rows, next_cursor=next_cursor, count=counts.get(folder.pk, 0)
+            )
+        )
     rows, sidebar.next_cursor = _keyset(_recent(_visible(user)), cursor=None, limit=PAGE_SIZE)
     sidebar.groups = group_by_age(rows, now=now)
     everything = sidebar.pinned + [c for view in sidebar.folders for c in view.conversations] + rows

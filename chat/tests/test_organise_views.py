@@ -131,3 +131,18 @@ def test_actions_need_a_login_and_post(client, user):
     client.force_login(user)
     assert client.get(reverse("organise:pin", args=[conversation.pk])).status_code == 405
     assert not Conversation.objects.get(pk=conversation.pk).pinned
+
+
+def test_an_archived_chat_says_so_and_can_be_restored_from_its_page(client, user):
+    conversation, _ = conversation_with_branches(user)
+    services.conversation_set_archived(conversation=conversation, archived=True)
+    client.force_login(user)
+    url = reverse("chat:conversation", args=[conversation.pk])
+    assert 'data-action="unarchive"' in client.get(url).content.decode()
+    response = client.post(reverse("organise:archive", args=[conversation.pk]), {"archived": "0", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    assert 'data-action="unarchive"' not in client.get(url).content.decode()
+    # A "next" elsewhere is not followed.
+    response = client.post(reverse("organise:archive", args=[conversation.pk]),
+                           {"archived": "0", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("organise:settings")

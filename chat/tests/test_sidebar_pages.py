@@ -121,3 +121,17 @@ def test_deep_page_query_count_is_constant(client, user):
     assert len(json.loads(response.content)["items"]) == 20
     # session, user, the page, its tags: never one per row.
     assert len(queries) <= 5, [q["sql"] for q in queries]
+
+
+def test_folders_show_their_full_count_and_a_first_page(user):
+    folder = services.folder_create(user=user, name="Big")
+    moment = now()
+    made = conversations_at(user, [moment - dt.timedelta(minutes=i) for i in range(selectors.FOLDER_PAGE_SIZE + 3)])
+    for conversation in made:
+        services.conversation_move(conversation=conversation, folder=folder)
+    services.conversation_set_archived(conversation=made[-1], archived=True)
+    (view,) = selectors.sidebar_for_user(user=user).folders
+    assert view.count == selectors.FOLDER_PAGE_SIZE + 2
+    assert [c.pk for c in view.conversations] == [c.pk for c in made[: selectors.FOLDER_PAGE_SIZE]]
+    rest, cursor = selectors.sidebar_page(user=user, folder=folder, cursor=view.next_cursor)
+    assert [c.pk for c in rest] == [c.pk for c in made[selectors.FOLDER_PAGE_SIZE: -1]] and cursor is None

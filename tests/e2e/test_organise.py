@@ -150,3 +150,50 @@ def test_sidebar_scrolls_through_every_conversation(page, chat_server, artifacts
     shown = rows.locator(".conversation-row__title").all_inner_texts()
     assert shown == titles  # newest first, no duplicates, no gaps
     assert not chat.errors, chat.errors  # type: ignore[attr-defined]
+
+
+def test_tags_filter_duplicate_and_drag_into_a_folder(page, chat_server, artifacts, request):
+    chat = _signed_in(page, chat_server, artifacts, request, ["Delta trip", "Echo budget", "Foxtrot recipe"])
+    chat.open()
+
+    # Tag two chats from the row menu; chips appear on the rows and a filter bar on top.
+    for title in ("Delta trip", "Foxtrot recipe"):
+        _menu(page, title, "Tags")
+        dialog = page.locator("dialog.organise-dialog")
+        dialog.locator("input[name='name']").fill("holiday")
+        dialog.locator("input[name='name']").press("Enter")
+        expect(dialog.locator(".tag-chip", has_text="holiday")).to_be_visible()
+        dialog.locator(".organise-dialog__close").click()
+        expect(_row(page, title).locator(".tag-chip", has_text="holiday")).to_be_visible()
+    page.locator(".tag-filter a", has_text="holiday").click()
+    page.wait_for_url("**/?tag=*")
+    expect(page.locator("#conversation-groups .conversation-row")).to_have_count(2)
+    expect(_row(page, "Echo budget")).to_have_count(0)
+    chat.shot("tag-filter")
+    page.locator(".tag-filter a.is-active").click()  # clears the filter
+    expect(_row(page, "Echo budget")).to_be_visible()
+
+    # Duplicate opens the copy, with the same messages.
+    _menu(page, "Echo budget", "Duplicate")
+    page.wait_for_url("**/c/*/")
+    expect(page.locator("#messages .message--assistant .message__text")).to_contain_text("Answer about Echo budget")
+    expect(_row(page, "Echo budget (copy)")).to_be_visible()
+
+    # Drag a chat onto a folder files it.
+    page.locator("#folder-new").click()
+    page.locator(".folder__input--new").fill("Kitchen")
+    page.locator(".folder__input--new").press("Enter")
+    folder = page.locator("#folder-list .folder", has_text="Kitchen")
+    expect(folder).to_be_visible()
+    _row(page, "Foxtrot recipe").drag_to(folder.locator(".folder__summary"))
+    expect(folder.locator(".conversation-row", has_text="Foxtrot recipe")).to_be_visible()
+    # Dragged back onto the list, it leaves the folder.
+    folder.locator(".conversation-row", has_text="Foxtrot recipe").drag_to(page.locator("#conversation-groups"))
+    expect(page.locator("#conversation-groups .conversation-row", has_text="Foxtrot recipe")).to_be_visible()
+    # Deleting the folder deletes no chat.
+    page.once("dialog", lambda confirm: confirm.accept())
+    folder.locator(".folder__summary").hover()
+    folder.locator("[data-folder-action='delete']").click()
+    expect(page.locator("#folder-list .folder", has_text="Kitchen")).to_have_count(0)
+    expect(_row(page, "Foxtrot recipe")).to_be_visible()
+    assert not chat.errors, chat.errors  # type: ignore[attr-defined]
