@@ -31,9 +31,9 @@ async def test_system_prompt_and_sampling_reach_an_openai_style_provider(user, f
     marker = uuid.uuid4().hex
     parameters = {"promptPrefix": "Answer like a pirate.", "temperature": 0.3, "top_p": 0.8, "max_tokens": 300,
                   "stop": ["END"]}
-    await socket.send_json_to(send_frame(endpoint="Fake", model="fake-chat", text=f"hi {marker}",
+    await socket.send_json_to(send_frame(endpoint="Fake", model="fake-echo", text=f"hi {marker}",
                                          parameters=parameters))
-    frames = await frames_until(socket, "final")
+    frames = await frames_until(socket, "final", timeout=30)
     assert not frames[-1]["message"]["error"]
     body = _body_with(fake_provider, marker)
     assert body["messages"][0] == {"role": "system", "content": "Answer like a pirate."}
@@ -53,7 +53,7 @@ async def test_anthropic_style_names_and_thinking_reach_the_messages_api(user, f
     parameters = {"promptPrefix": "Be brief.", "top_p": 0.5, "max_tokens": 120, "temperature": 0.2}
     await socket.send_json_to(send_frame(endpoint="FakeClaude", model="claude-fake", text=f"hi {marker}",
                                          parameters=parameters))
-    frames = await frames_until(socket, "final")
+    frames = await frames_until(socket, "final", timeout=30)
     assert not frames[-1]["message"]["error"]
     body = _body_with(fake_provider, marker)
     assert body["system"] == "Be brief."
