@@ -21,7 +21,7 @@ run: setup
 
 lint:
 	@.venv/bin/ruff check .
-	@.venv/bin/mypy accounts chat providers librechat
+	@.venv/bin/mypy accounts chat providers librechat files api presets
 
 # Every test, on SQLite (the embedded default) and again on PostgreSQL with Redis and a real
 # Celery worker; the browser tests run once, against a real server.
@@ -30,6 +30,9 @@ test: setup lint
 
 bench: setup
 	@$(PY) bench/stream.py
+	@$(PY) bench/api.py
+	@$(PY) bench/files.py
+	@$(PY) bench/providers.py
 
 messages:
 	@$(PY) manage.py makemessages -l ru --ignore=.venv --ignore=node_modules --ignore=static/dist --ignore=staticfiles --no-location

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, UserProviderKey
 
 
 @admin.register(User)
@@ -17,3 +18,20 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(UserProviderKey)
+class UserProviderKeyAdmin(admin.ModelAdmin):
+    """Which users saved keys for which endpoints; the keys themselves are never shown."""
+
+    list_display = ("user", "endpoint", "hint", "expires_at", "updated_at")
+    list_filter = ("endpoint",)
+    search_fields = ("user__email", "endpoint")
+    fields = ("user", "endpoint", "hint", "expires_at", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: UserProviderKey | None = None) -> bool:
+        return False

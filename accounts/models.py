@@ -58,3 +58,28 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
+
+
+class UserProviderKey(models.Model):
+    """A key (and maybe a base URL) a user entered for a `user_provided` endpoint, encrypted at rest.
+
+    `encrypted_value` is a Fernet token (accounts.crypto) of {"apiKey": ..., "baseURL": ...}; the
+    clear key is never stored, logged or shown again: only `hint`, its last four characters.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_keys", verbose_name=_("user"))
+    endpoint = models.CharField(_("endpoint"), max_length=100)
+    encrypted_value = models.TextField(_("encrypted value"))
+    hint = models.CharField(_("last characters"), max_length=8, blank=True)
+    # None: never expires.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("user provider key")
+        verbose_name_plural = _("user provider keys")
+        constraints = [models.UniqueConstraint(fields=["user", "endpoint"], name="provider_key_one_per_endpoint")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} (…{self.hint})"

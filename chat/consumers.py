@@ -104,6 +104,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             endpoint_name=content.get("endpoint"),
             model=content.get("model"),
             parameters=content.get("parameters"),
+            files=content.get("files"),
         )
         await self._created(prepared, request, "send")
 

@@ -31,6 +31,7 @@ from chat.models import Message
 from chat.presenters import message_to_dict
 from providers.base import ChatMessage, ChatRequest, Done, ErrorCode, ProviderError, ReasoningDelta, TextDelta, Usage
 from providers.registry import Endpoint, get_provider
+from providers.tokens import trim_messages
 
 logger = logging.getLogger(__name__)
 
@@ -95,21 +96,35 @@ class Generation:
 
 def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
     """The provider request for a planned send, and whether its conversation wants a title."""
-    params = dict((plan.conversation.parameters if plan.conversation else None) or {})
+    params = {} if plan.params_given else dict((plan.conversation.parameters if plan.conversation else None) or {})
     params.update(plan.params)
     system = str(params.pop("promptPrefix", "") or "")
     messages = [
-        ChatMessage(role="user" if message.role == Message.Role.USER else "assistant", text=message.text)
+        # An earlier reply's reasoning goes along for the adapters to drop (providers.history).
+        _chat_message(
+            plan, str(message.pk), message.text, user=message.role == Message.Role.USER, reasoning=message.reasoning
+        )
         for message in plan.history
-        if message.text and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
+        if (message.text or str(message.pk) in plan.inputs)
+        and message.role in (Message.Role.USER, Message.Role.ASSISTANT)
     ]
-    messages.append(ChatMessage(role="user", text=plan.text))
+    messages.append(_chat_message(plan, str(plan.user_message_id), plan.text, user=True))
     if plan.continued is not None and plan.continued.text:
         # Continue: the reply so far goes last, as the assistant's own words to carry on from.
         messages.append(ChatMessage(role="assistant", text=plan.continued.text))
     request = ChatRequest(model=plan.model, messages=messages, system=system, params=params)
     untitled = plan.conversation is None or not plan.conversation.title
     return request, plan.endpoint.title_convo and untitled and plan.parent is None
+
+
+def _chat_message(
+    plan: services.GenerationPlan, message_id: str, text: str, *, user: bool, reasoning: str = ""
+) -> ChatMessage:
+    """One turn of the prompt; a user turn carries its attachments (images, document text)."""
+    inputs = plan.inputs.get(message_id) if user else None
+    if inputs is None:
+        return ChatMessage(role="user" if user else "assistant", text=text, reasoning=reasoning)
+    return ChatMessage(role="user", text=inputs.prompt_text(text), images=list(inputs.images))
 
 
 PLANNERS: dict[str, Callable[..., services.GenerationPlan]] = {
@@ -132,6 +147,13 @@ async def generation_start(
     if plan.continued is not None and is_streaming(plan.continued):
         raise services.ChatError("still_streaming", _("This reply is still being written. Stop it first."))
     request, name_conversation = _request_for(plan)
+    max_context = request.params.pop("maxContextTokens", None)
+    if isinstance(max_context, int) and max_context > 0:
+        # Counting tokens is CPU work (and the first count loads an encoding): off the event loop.
+        request.messages = await asyncio.to_thread(
+            trim_messages, request.messages, request.system, request.model, max_context,
+            2 if plan.continued is not None and plan.continued.text else 1,
+        )
     message_id = str(plan.assistant_message_id)
     if follow is not None:
         # The sender joins the reply's group before the first frame can be published.

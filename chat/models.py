@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,11 @@ NO_PARENT = "00000000-0000-0000-0000-000000000000"
 
 
 class Conversation(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", _("Web chat")
+        # Made through the OpenAI-compatible API (api/): kept out of the sidebar by default.
+        API = "api", _("API")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations", verbose_name=_("user")
@@ -22,6 +28,7 @@ class Conversation(models.Model):
     endpoint = models.CharField(_("endpoint"), max_length=100, blank=True)
     model = models.CharField(_("model"), max_length=200, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.WEB)
     current_leaf = models.ForeignKey(
         "Message",
         null=True,
@@ -32,12 +39,38 @@ class Conversation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # Organising (chat/organise/): where it sits in the sidebar. Changed with queryset updates so
+    # that pinning or filing a conversation does not move it in the date order.
+    folder = models.ForeignKey(
+        "Folder", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations",
+        verbose_name=_("folder"),
+    )
+    tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
+        "Tag", blank=True, related_name="conversations", verbose_name=_("tags")
+    )
+    pinned = models.BooleanField(_("pinned"), default=False)
+    archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["user", "-updated_at"], name="conversation_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-updated_at"], name="conversation_user_recent"),
+            # The sidebar's keyset pages (chat/organise/selectors.py): the visible, unpinned chats of
+            # one user in one folder (or none), newest first, ties broken by id.
+            models.Index(
+                fields=["user", "folder", "-updated_at", "-id"],
+                name="conversation_sidebar",
+                condition=models.Q(archived=False, pinned=False),
+            ),
+            # Pinned chats, few per user: without it, listing them walks all of the user's chats.
+            models.Index(
+                fields=["user", "folder", "-updated_at", "-id"],
+                name="conversation_pinned",
+                condition=models.Q(archived=False, pinned=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or str(_("New chat"))
@@ -96,3 +129,71 @@ class Message(models.Model):
     @property
     def reasoning(self) -> str:
         return "".join(part.get("think", "") for part in self.content if part.get("type") == "think")
+
+
+class Folder(models.Model):
+    """A user's folder of conversations in the sidebar."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="folders", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # Remembered so the server renders the sidebar as the user left it.
+    collapsed = models.BooleanField(_("collapsed"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("folder")
+        verbose_name_plural = _("folders")
+        ordering = ["name", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A label a user puts on conversations (LibreChat's bookmarks)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="tag_unique_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SharedLink(models.Model):
+    """A public, read-only snapshot of a conversation's shown branch, reached by an unguessable token.
+
+    The messages are copied at share time, so what the owner writes later never shows; revoking
+    deletes the row, so the link answers 404.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shared_links", verbose_name=_("user")
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="shared_links", verbose_name=_("conversation")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    # [{"role", "sender", "model", "text", "reasoning", "created_at"}, ...] from the root down.
+    messages = models.JSONField(_("messages"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shared link")
+        verbose_name_plural = _("shared links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or str(_("New chat"))

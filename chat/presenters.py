@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chat.models import NO_PARENT, Conversation, Message
+from files.selectors import attachments_for_display
 from providers.base import ERROR_MESSAGES, ErrorCode
 
 
@@ -42,6 +43,7 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         "error_message": error_message_for(message.error_code),
         "finish_reason": message.finish_reason,
         "edited": message.edited,
+        "files": attachments_for_display(message.content),
         "prompt_tokens": message.prompt_tokens,
         "completion_tokens": message.completion_tokens,
         "token_count": message.token_count,

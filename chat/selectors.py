@@ -41,7 +41,10 @@ def conversation_get_for_user(*, user: User, conversation_id: Any) -> Conversati
 
 
 def conversation_list_for_user(*, user: User, limit: int = 200) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(user=user).order_by("-updated_at")[:limit]
+    # Conversations made through the API are listed on the API keys page, not in the sidebar.
+    return Conversation.objects.filter(user=user).exclude(source=Conversation.Source.API).order_by("-updated_at")[
+        :limit
+    ]
 
 
 def conversation_groups_for_user(*, user: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import ProviderKeyError, endpoint_for_user
 from chat.models import NO_PARENT, Conversation, Message
 from chat.selectors import (
     conversation_get_for_user,
@@ -21,7 +22,12 @@ from chat.selectors import (
     parse_uuid,
 )
 from chat.tree import Tree
+from files.selectors import attachment_part, file_ids_in, files_for_send, inputs_for_messages
+from files.services import FileError, files_attach
+from presets.specs import spec_allows
 from providers.models import endpoint_models
+from providers.parameters import ParameterError
+from providers.parameters import parameters_clean as parameters_validate
 from providers.registry import Endpoint, get_registry
 
 # Parameters a client may set on a request; anything else is refused rather than forwarded.
@@ -82,14 +88,21 @@ class GenerationPlan:
     user_message: Message | None = None
     # Continue: the reply that the generation appends to (no new message).
     continued: Message | None = None
+    # The client sent the conversation's whole parameter set (the panel): it replaces the stored one.
+    params_given: bool = False
+    # Uploads sent with a new message, and what attachments add to each message's prompt
+    # (files.selectors.MessageInputs by message id).
+    files: list[Any] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def new_conversation(self) -> bool:
         return self.conversation is None
 
 
-def endpoint_resolve(*, endpoint_name: Any, model: Any) -> Endpoint:
-    """The configured, available endpoint serving `model`, or a ChatError saying why not."""
+def endpoint_resolve(*, endpoint_name: Any, model: Any, user: User | None = None) -> Endpoint:
+    """The configured, available endpoint serving `model` (carrying the user's own key where it
+    takes one), or a ChatError saying why not."""
     if not isinstance(endpoint_name, str) or not endpoint_name:
         raise ChatError("invalid_endpoint", _("Choose an endpoint."))
     if not isinstance(model, str) or not model:
@@ -105,15 +118,32 @@ def endpoint_resolve(*, endpoint_name: Any, model: Any) -> Endpoint:
                 "reason": endpoint.unavailable_reason,
             },
         )
+    if endpoint.needs_user_key:
+        if user is None:
+            raise ChatError("key_missing", _("This endpoint needs your own API key."))
+        try:
+            endpoint = endpoint_for_user(endpoint=endpoint, user=user)
+        except ProviderKeyError as error:
+            raise ChatError(error.code, error.message) from None
     if model not in endpoint.models and model not in endpoint_models(endpoint):
         raise ChatError(
             "unknown_model",
             _("The model “%(model)s” is not offered by “%(endpoint)s”.") % {"model": model, "endpoint": endpoint.label},
         )
+    if not spec_allows(endpoint=endpoint.name, model=model):
+        # librechat.yaml's modelSpecs.enforce: only the administrator's specs may be used.
+        raise ChatError("not_a_spec", _("Choose one of the models in the menu; others are not allowed here."))
     return endpoint
 
 
-def parameters_clean(*, parameters: Any) -> dict[str, Any]:
+def parameters_clean(*, parameters: Any, endpoint: Endpoint | None = None, model: str = "") -> dict[str, Any]:
+    """Parameters for a request, checked against what the endpoint's model takes when it is known
+    (providers.parameters); parameters that model does not take are left out."""
+    if endpoint is not None:
+        try:
+            return parameters_validate(kind=endpoint.kind, model=model, parameters=parameters).values
+        except ParameterError as error:
+            raise ChatError("invalid_parameters", error.message) from None
     if parameters in (None, ""):
         return {}
     if not isinstance(parameters, dict):
@@ -129,6 +159,19 @@ def parameters_clean(*, parameters: Any) -> dict[str, Any]:
             raise ChatError("invalid_parameters", _("Parameter “%(name)s” has the wrong type.") % {"name": key})
         cleaned[key] = value
     return cleaned
+
+
+def conversation_set_parameters(
+    *, conversation: Conversation, endpoint_name: Any, model: Any, parameters: Any
+) -> Conversation:
+    """Store the model and parameters a conversation's next replies use (the parameters panel,
+    or a preset applied to it)."""
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=conversation.user)
+    conversation.parameters = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
+    conversation.endpoint = endpoint.name
+    conversation.model = model
+    conversation.save(update_fields=["endpoint", "model", "parameters", "updated_at"])
+    return conversation
 
 
 def text_check(*, text: Any) -> str:
@@ -167,18 +210,19 @@ def regeneration_plan(
     """Plan a new reply to the user message that `message_id` answers (a sibling of that reply),
     or with `continue_`, more text appended to that reply itself. Stores nothing."""
     reply = _reply_for_user(user=user, message_id=message_id)
-    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
-    params = parameters_clean(parameters=parameters)
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=user)
+    params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     prompt = reply.parent
     assert prompt is not None  # checked by _reply_for_user
     history = message_path(conversation=reply.conversation, leaf=prompt)[:-1]
-    return GenerationPlan(
+    plan = GenerationPlan(
         user=user, endpoint=endpoint, model=model, text=prompt.text, params=params,
         conversation=reply.conversation, conversation_id=reply.conversation_id,
         parent=prompt.parent, history=history, user_message_id=prompt.pk,
         assistant_message_id=reply.pk if continue_ else uuid.uuid4(),
-        user_message=prompt, continued=reply if continue_ else None,
+        user_message=prompt, continued=reply if continue_ else None, params_given=parameters is not None,
     )
+    return _with_attachments(plan)
 
 
 def generation_plan(
@@ -190,11 +234,17 @@ def generation_plan(
     endpoint_name: Any,
     model: Any,
     parameters: Any = None,
+    files: Any = None,
 ) -> GenerationPlan:
     """Validate a send and read what the reply needs; stores nothing."""
     text_check(text=text)
-    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model)
-    params = parameters_clean(parameters=parameters)
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=user)
+    params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
+    params_given = parameters is not None
+    try:
+        attached = files_for_send(user=user, file_ids=files, endpoint_name=endpoint.name, model=model)
+    except FileError as error:
+        raise ChatError(error.code, error.message) from None
 
     new_conversation = conversation_id in (None, "", "new")
     if parent_id in ("", NO_PARENT):
@@ -204,10 +254,11 @@ def generation_plan(
     if new_conversation:
         if parent_id is not None:
             raise ChatError("invalid_parent", _("The message you replied to does not exist."))
-        return GenerationPlan(
+        return _with_attachments(GenerationPlan(
             user=user, endpoint=endpoint, model=model, text=text, params=params,
-            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[],
-        )
+            conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[], files=attached,
+            params_given=params_given,
+        ))
     conversation = conversation_get_for_user(user=user, conversation_id=conversation_id)
     if conversation is None:
         raise ChatError("invalid_conversation", _("That conversation does not exist."))
@@ -218,10 +269,52 @@ def generation_plan(
         if parent is None:
             raise ChatError("invalid_parent", _("The message you replied to does not exist."))
         history = message_path(conversation=conversation, leaf=parent)
-    return GenerationPlan(
+    return _with_attachments(GenerationPlan(
         user=user, endpoint=endpoint, model=model, text=text, params=params,
         conversation=conversation, conversation_id=conversation.pk, parent=parent, history=history,
+        params_given=params_given,
+        files=attached,
+    ))
+
+
+# Tokens kept free for the reply when attached documents are fitted into the context window.
+REPLY_TOKEN_RESERVE = 4096
+
+
+def _with_attachments(plan: GenerationPlan) -> GenerationPlan:
+    """Read what the attachments on the path add to the prompt: images (re-sent in whatever
+    format the chosen provider takes) and document text fitted into the context window."""
+    from providers.limits import context_window
+    from providers.tokens import count_tokens
+    from providers.vision import is_vision_model
+
+    current = str(plan.user_message_id)
+    by_message = {str(message.pk): file_ids_in(message.content) for message in plan.history}
+    if plan.user_message is not None:
+        by_message[current] = file_ids_in(plan.user_message.content)
+        has_images = any(part.get("type") == "image_file" for part in plan.user_message.content)
+        if has_images and not is_vision_model(plan.model):
+            raise ChatError(
+                "not_vision",
+                _("The model “%(model)s” cannot see images. Choose a vision model (such as GPT-4o, Claude or "
+                  "Gemini) or remove the images.") % {"model": plan.model},
+            )
+    else:
+        by_message[current] = [str(file.pk) for file in plan.files]
+    by_message = {key: value for key, value in by_message.items() if value}
+    if not by_message:
+        return plan
+    # The conversation's context size (maxContextTokens) narrows the model's window.
+    window = min(context_window(plan.model), int(plan.params.get("maxContextTokens") or context_window(plan.model)))
+    reply = plan.params.get("max_tokens") or plan.params.get("maxOutputTokens")
+    reserve = min(int(reply or REPLY_TOKEN_RESERVE), window // 4)
+    used = count_tokens("\n".join([*(message.text for message in plan.history), plan.text]), plan.model)
+    order = [current, *(str(message.pk) for message in reversed(plan.history))]
+    plan.inputs = inputs_for_messages(
+        user=plan.user, file_ids_by_message=by_message, order=order, model=plan.model,
+        token_budget=window - reserve - used,
     )
+    return plan
 
 
 def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
@@ -252,8 +345,9 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
                 endpoint=plan.endpoint.name,
                 model=plan.model,
                 text=plan.text,
-                content=[{"type": "text", "text": plan.text}],
+                content=[{"type": "text", "text": plan.text}, *_attachment_parts(plan)],
             )
+            files_attach(files=plan.files, message=user_message)
         if plan.continued is not None:
             assistant_message = Message.objects.filter(pk=plan.continued.pk, conversation=conversation).first()
             if assistant_message is None:
@@ -280,7 +374,7 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
             )
         conversation.endpoint = plan.endpoint.name
         conversation.model = plan.model
-        if plan.params:
+        if plan.params or plan.params_given:
             conversation.parameters = plan.params
         conversation.current_leaf = assistant_message
         conversation.save(update_fields=["endpoint", "model", "parameters", "current_leaf", "updated_at"])
@@ -293,6 +387,13 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
         user_siblings=message_sibling_ids(message=user_message),
         assistant_siblings=message_sibling_ids(message=assistant_message),
     )
+
+
+def _attachment_parts(plan: GenerationPlan) -> list[dict[str, Any]]:
+    inputs = plan.inputs.get(str(plan.user_message_id))
+    documents = inputs.documents if inputs else []
+    cut = {document.file_id for document in documents if document.truncated or document.omitted}
+    return [attachment_part(file, truncated=str(file.pk) in cut) for file in plan.files]
 
 
 def generation_prepare(**kwargs: Any) -> PreparedGeneration:

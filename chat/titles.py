@@ -8,6 +8,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from accounts.selectors import ProviderKeyError, endpoint_for_user
 from chat.groups import user_group
 from chat.models import Conversation, Message
 from chat.services import conversation_set_title
@@ -42,6 +43,12 @@ def conversation_generate_title(*, conversation_id: Any) -> str | None:
     if first_user is None:
         return None
     endpoint = get_registry().get(conversation.endpoint)
+    if endpoint is not None and endpoint.needs_user_key:
+        # The title is asked with the owner's own key, like the reply.
+        try:
+            endpoint = endpoint_for_user(endpoint=endpoint, user=conversation.user)
+        except ProviderKeyError:
+            endpoint = None
     title = ""
     if endpoint is not None and endpoint.available and endpoint.title_convo:
         exchange = f"User: {first_user.text[:2000]}\n\nAssistant: {(reply.text if reply else '')[:2000]}"

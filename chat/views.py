@@ -2,47 +2,73 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import (
+    ProviderKeyError,
+    endpoint_for_user,
+    provider_key_is_usable,
+    provider_key_list_for_user,
+)
 from chat import selectors, services
 from chat.models import Conversation, Message
+from chat.organise.views import sidebar_context
 from chat.presenters import conversation_to_dict, message_to_dict
 from chat.selectors import (
     conversation_get_for_user,
-    conversation_groups_for_user,
     conversation_view,
     message_get_for_user,
     tree_outline,
 )
-from providers.models import endpoint_models
+from presets.panel import panel_context
+from providers.models import endpoint_models, endpoint_models_error
 from providers.registry import get_registry
+from providers.vision import is_vision_model
 
 
-def _endpoints() -> list[dict[str, Any]]:
-    return [
-        {
-            "name": endpoint.name,
-            "label": endpoint.label,
-            "models": endpoint_models(endpoint),
-            "available": endpoint.available,
-            "unavailable_reason": endpoint.unavailable_reason,
-            "icon_url": endpoint.icon_url,
-        }
-        for endpoint in get_registry().endpoints.values()
-    ]
+def _endpoints(user: Any = None) -> list[dict[str, Any]]:
+    saved = provider_key_list_for_user(user=user) if user is not None and user.is_authenticated else {}
+    endpoints = []
+    for endpoint in get_registry().endpoints.values():
+        # An endpoint taking users' keys: usable once this user saved an unexpired key.
+        needs_key = endpoint.needs_user_key and not provider_key_is_usable(saved.get(endpoint.name))
+        reachable = endpoint
+        if endpoint.needs_user_key and not needs_key:
+            try:
+                reachable = endpoint_for_user(endpoint=endpoint, user=user)
+            except ProviderKeyError:
+                needs_key = True
+        models = endpoint_models(reachable)
+        endpoints.append(
+            {
+                "name": endpoint.name,
+                "label": endpoint.label,
+                "models": models,
+                "available": endpoint.available,
+                "unavailable_reason": endpoint.unavailable_reason,
+                "icon_url": endpoint.icon_url,
+                "needs_key": needs_key,
+                "key_expired": needs_key and endpoint.name in saved,
+                "models_fetch_failed": bool(endpoint_models_error(reachable)),
+                "vision_models": [model for model in models if is_vision_model(model)],
+            }
+        )
+    return endpoints
 
 
 def _default_selection(endpoints: list[dict[str, Any]], conversation: Conversation | None) -> dict[str, str]:
     if conversation is not None and conversation.endpoint:
         return {"endpoint": conversation.endpoint, "model": conversation.model}
     for endpoint in endpoints:
-        if endpoint["available"] and endpoint["models"]:
+        if endpoint["available"] and endpoint["models"] and not endpoint.get("needs_key"):
             return {"endpoint": endpoint["name"], "model": endpoint["models"][0]}
     return {"endpoint": "", "model": ""}
 
@@ -50,17 +76,23 @@ def _default_selection(endpoints: list[dict[str, Any]], conversation: Conversati
 def _chat_page(request: HttpRequest, conversation: Conversation | None) -> HttpResponse:
     messages = conversation_view(conversation=conversation) if conversation is not None else []
     streaming = [message["id"] for message in messages if message.pop("streaming")]
-    endpoints = _endpoints()
+    endpoints = _endpoints(request.user)
     interface = get_registry().config.interface
     context = {
-        "conversation_groups": conversation_groups_for_user(user=request.user),  # type: ignore[arg-type]
+        **sidebar_context(request),  # pinned, folders, tags, the first page of the rest
         "conversation": conversation,
         "chat_messages": messages,
         "endpoints": endpoints,
         "selected": _default_selection(endpoints, conversation),
+        "endpoints_need_key": any(endpoint["needs_key"] and endpoint["available"] for endpoint in endpoints),
         "streaming": streaming,
         "ws_path": "/ws/chat/",
         "welcome": (getattr(interface, "customWelcome", None) or "") if interface else "",
+        "panel": panel_context(
+            user=request.user,  # type: ignore[arg-type]
+            endpoints=endpoints,
+            conversation_parameters=conversation.parameters if conversation is not None else None,
+        ),
     }
     return render(request, "chat/index.html", context)
 
@@ -176,3 +208,25 @@ def message_fork(request: HttpRequest, conversation_id: str, message_id: str) ->
     return JsonResponse(
         {"ok": True, "conversation": conversation_to_dict(fork), "url": reverse("chat:conversation", args=[fork.pk])}
     )
+
+
+@login_required
+@require_POST
+def conversation_parameters(request: HttpRequest, conversation_id: str) -> JsonResponse:
+    """Store the model and parameters (the panel, or an applied preset) for the next replies."""
+    conversation = _owned(request, conversation_id)
+    try:
+        parameters = json.loads(request.POST.get("parameters") or "{}")
+    except json.JSONDecodeError:
+        return _refused(services.ChatError("invalid_parameters", _("Parameters must be an object.")))
+    try:
+        services.conversation_set_parameters(
+            conversation=conversation,
+            endpoint_name=request.POST.get("endpoint"),
+            model=request.POST.get("model"),
+            parameters=parameters,
+        )
+    except services.ChatError as error:
+        return _refused(error)
+    data = {"endpoint": conversation.endpoint, "model": conversation.model, "parameters": conversation.parameters}
+    return JsonResponse({"ok": True, **data})

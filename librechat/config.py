@@ -96,19 +96,21 @@ NOT_HONOURED = frozenset(
         "transactions",
         "speech",
         "rateLimits",
-        "fileConfig",
-        "modelSpecs",
+        "fileConfig.avatarSizeLimit",
+        "fileConfig.imageGeneration",
+        "fileConfig.clientImageResize.enabled",
         "messageFilter",
         "endpoints.all",
-        "endpoints.allowedAddresses",
         "endpoints.openAI",
-        "endpoints.google",
         "endpoints.anthropic",
-        "endpoints.azureOpenAI",
         "endpoints.azureAssistants",
         "endpoints.assistants",
         "endpoints.agents",
-        "endpoints.bedrock",
+        "endpoints.azureOpenAI.plugins",
+        "endpoints.azureOpenAI.assistants",
+        "endpoints.azureOpenAI.groups[].serverless",
+        "endpoints.bedrock.guardrailConfig",
+        "endpoints.bedrock.availableRegions",
         "endpoints.custom[].models.userIdQuery",
         "endpoints.custom[].apiKeyPreview",
         "endpoints.custom[].streamRate",
@@ -125,8 +127,26 @@ NOT_HONOURED = frozenset(
         "endpoints.custom[].tokenConfig",
         "endpoints.custom[].maxToolResultChars",
         *(f"endpoints.custom[].{option}" for option in _ACTIVITY_OPTIONS),
+        "modelSpecs.addedEndpoints",
+        "modelSpecs.list[].softDefault",
+        "modelSpecs.list[].showInMenu",
+        "modelSpecs.list[].group",
+        "modelSpecs.list[].groupIcon",
+        "modelSpecs.list[].hideBadgeRow",
+        "modelSpecs.list[].skills",
+        "modelSpecs.list[].subagents",
+        "modelSpecs.list[].order",
+        "modelSpecs.list[].showIconInMenu",
+        "modelSpecs.list[].showIconInHeader",
+        "modelSpecs.list[].authType",
+        "modelSpecs.list[].webSearch",
+        "modelSpecs.list[].fileSearch",
+        "modelSpecs.list[].executeCode",
+        "modelSpecs.list[].mcpServers",
     }
 )
+# Subtrees taken whole: a spec's `preset` holds LibreChat preset fields, checked when it is offered.
+TAKEN_WHOLE = frozenset({"modelSpecs.list[].preset"})
 
 
 class ConfigError(Exception):
@@ -241,6 +261,86 @@ class CustomEndpointConfig(_Section):
         return name
 
 
+class AzureModelConfig(_Section):
+    """One model of an Azure group given as a mapping: its own deployment and API version."""
+
+    deploymentName: str | None = None
+    version: str | None = None
+
+
+class AzureGroupConfig(_Section):
+    """One `endpoints.azureOpenAI.groups[]` entry: a resource (instance) and the models it serves."""
+
+    group: str
+    apiKey: str
+    instanceName: str | None = None
+    baseURL: str | None = None
+    version: str | None = None
+    deploymentName: str | None = None
+    serverless: bool | None = None
+    addParams: dict[str, Any] = Field(default_factory=dict)
+    dropParams: list[str] = Field(default_factory=list)
+    headers: dict[str, str] = Field(default_factory=dict)
+    additionalHeaders: dict[str, str] = Field(default_factory=dict)
+    # The visible model name, then `true` (the group's deployment and version) or its own mapping.
+    models: dict[str, bool | AzureModelConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_model_is_reachable(self) -> AzureGroupConfig:
+        if not self.instanceName and not self.baseURL:
+            raise ValueError(f"group {self.group!r} needs an instanceName or a baseURL")
+        for name, model in self.models.items():
+            if model is False:
+                continue
+            own = model if isinstance(model, AzureModelConfig) else AzureModelConfig()
+            if not (own.deploymentName or self.deploymentName):
+                raise ValueError(
+                    f"model {name!r} of group {self.group!r} has no deploymentName (set it on the model or the group)"
+                )
+            if not (own.version or self.version):
+                raise ValueError(f"model {name!r} of group {self.group!r} has no version (the Azure API version)")
+        return self
+
+
+class AzureOpenAIConfig(_Section):
+    """`endpoints.azureOpenAI`: groups of deployments, each model mapped to its deployment."""
+
+    groups: list[AzureGroupConfig] = Field(min_length=1)
+    titleConvo: bool = False
+    titleModel: str | None = None
+    plugins: bool | None = None
+    assistants: bool | None = None
+
+    @model_validator(mode="after")
+    def _model_names_are_unique(self) -> AzureOpenAIConfig:
+        seen: dict[str, str] = {}
+        for group in self.groups:
+            for name in group.models:
+                if name in seen:
+                    raise ValueError(f"model {name!r} is in both group {seen[name]!r} and group {group.group!r}")
+                seen[name] = group.group
+        return self
+
+
+class GoogleConfig(_Section):
+    """`endpoints.google`: keys and models come from the environment; these tune titles."""
+
+    titleConvo: bool = True
+    titleModel: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class BedrockConfig(_Section):
+    """`endpoints.bedrock`: models (like BEDROCK_AWS_MODELS) and inference profile ARNs per model."""
+
+    models: list[str] | None = None
+    inferenceProfiles: dict[str, str] = Field(default_factory=dict)
+    titleConvo: bool = True
+    titleModel: str | None = None
+    availableRegions: list[str] | None = None
+    guardrailConfig: dict[str, Any] | None = None
+
+
 class EndpointsConfig(BaseModel):
     """`endpoints`: strict in LibreChat, so an unknown sub-key is an error rather than ignored."""
 
@@ -250,13 +350,13 @@ class EndpointsConfig(BaseModel):
     all: Any = None
     allowedAddresses: list[str] | None = None
     openAI: Any = None
-    google: Any = None
+    google: GoogleConfig | None = None
     anthropic: Any = None
-    azureOpenAI: Any = None
+    azureOpenAI: AzureOpenAIConfig | None = None
     azureAssistants: Any = None
     assistants: Any = None
     agents: Any = None
-    bedrock: Any = None
+    bedrock: BedrockConfig | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -291,6 +391,92 @@ class BalanceConfig(_Section):
     refillAmount: int = 10000
 
 
+class ModelSpecPreset(_Section):
+    """A spec's `preset`: LibreChat preset fields; the parameters are checked per endpoint later."""
+
+    endpoint: str = Field(min_length=1)
+    model: str | None = None
+
+
+class ModelSpec(_Section):
+    """One entry of `modelSpecs.list`: a named, admin-defined preset in the model menu."""
+
+    name: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    preset: ModelSpecPreset
+    description: str | None = None
+    iconURL: str | None = None
+    default: bool = False
+    softDefault: bool | None = None
+    showInMenu: bool | None = None
+    group: str | None = None
+    groupIcon: str | None = None
+    order: int | None = None
+
+
+# An alias, because inside ModelSpecsConfig the name `list` is the field.
+_SpecList = list[ModelSpec]
+
+
+class ModelSpecsConfig(_Section):
+    """`modelSpecs`: `enforce` limits chats to the specs, `prioritize` puts the default spec before
+    the user's own default preset."""
+
+    enforce: bool = False
+    prioritize: bool = True
+    list: _SpecList = Field(default_factory=list)  # noqa: A003 - LibreChat's key
+    addedEndpoints: Any = None
+
+    @field_validator("list")
+    @classmethod
+    def _unique_names(cls, specs: _SpecList) -> _SpecList:
+        seen: set[str] = set()
+        for spec in specs:
+            if spec.name in seen:
+                raise ValueError(f"the spec name {spec.name!r} is used twice; each spec needs its own name")
+            seen.add(spec.name)
+        return specs
+
+
+class FileEndpointConfig(_Section):
+    """`fileConfig.endpoints.<name>`: upload limits for one endpoint (sizes in MB)."""
+
+    disabled: bool | None = None
+    fileLimit: int | None = Field(default=None, ge=0)
+    fileSizeLimit: float | None = Field(default=None, ge=0)
+    totalSizeLimit: float | None = Field(default=None, ge=0)
+    supportedMimeTypes: list[str] | None = None
+
+    @field_validator("supportedMimeTypes")
+    @classmethod
+    def _patterns_compile(cls, value: list[str] | None) -> list[str] | None:
+        for pattern in value or []:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {error}") from None
+        return value
+
+
+class ImageResizeConfig(_Section):
+    """`fileConfig.clientImageResize`: the largest image sent on, and its JPEG/WebP quality."""
+
+    enabled: bool | None = None
+    maxWidth: int = Field(default=1900, gt=0)
+    maxHeight: int = Field(default=1900, gt=0)
+    quality: float = Field(default=0.92, gt=0, le=1)
+
+
+class FileConfig(_Section):
+    """`fileConfig`: per-endpoint upload limits, the server-wide size limit and image resizing."""
+
+    endpoints: dict[str, FileEndpointConfig] = Field(default_factory=dict)
+    serverFileSizeLimit: float | None = Field(default=None, ge=0)
+    avatarSizeLimit: Any = None
+    imageGeneration: Any = None
+    clientImageResize: ImageResizeConfig | None = None
+
+
 class AppConfig(_Section):
     """The whole file; `AppConfig()` is the configuration of an absent or empty file."""
 
@@ -321,8 +507,8 @@ class AppConfig(_Section):
     transactions: Any = None
     speech: Any = None
     rateLimits: Any = None
-    fileConfig: Any = None
-    modelSpecs: Any = None
+    fileConfig: FileConfig | None = None
+    modelSpecs: ModelSpecsConfig | None = None
     messageFilter: Any = None
 
 
@@ -528,6 +714,8 @@ def _collect_unsupported(model: BaseModel, data: dict[str, Any], *, path: str, p
         child_pattern = f"{pattern}.{name}" if pattern else name
         if name not in declared or child_pattern in NOT_HONOURED:
             found.append(child_path)
+            continue
+        if child_pattern in TAKEN_WHOLE:
             continue
         value = getattr(model, name)
         if isinstance(value, BaseModel) and isinstance(raw, dict):

@@ -78,6 +78,12 @@ INSTALLED_APPS = [
     "accounts",
     "providers",
     "chat",
+    "files",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "presets",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +222,37 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
 
+# --- Uploaded files: local by default, S3 (or an S3-compatible service) with FILE_STRATEGY=s3 ---
+FILE_STRATEGY = env("FILE_STRATEGY", "local").strip().lower()
+if FILE_STRATEGY == "s3":
+    _FILES_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_BUCKET_NAME"),
+            "region_name": env("AWS_REGION") or None,
+            "endpoint_url": env("AWS_ENDPOINT_URL") or None,
+            # Empty keys fall back to boto3's own chain (instance role, ~/.aws, ...).
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env("AWS_LOCATION", "files"),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _FILES_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: files are only ever served through the owner-checked download view.
+        "OPTIONS": {"location": str(MEDIA_ROOT / "files")},
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "files": _FILES_STORAGE,
+}
+# Uploads are refused above this size whatever librechat.yaml says (MB; fileConfig may lower it).
+FILE_SERVER_SIZE_LIMIT_MB = envfloat("FILE_SERVER_SIZE_LIMIT_MB", 100.0)
+
 # --- The chat product -----------------------------------------------------------------------
 LIBRECHAT_CONFIG = env("LIBRECHAT_CONFIG", str(BASE_DIR / "librechat.yaml"))
 DEMO_ENDPOINT_ENABLED = envbool("DEMO_ENDPOINT", True)
@@ -227,6 +264,31 @@ ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY")
 ANTHROPIC_BASE_URL = env("ANTHROPIC_REVERSE_PROXY") or None
 ANTHROPIC_MODELS = envlist("ANTHROPIC_MODELS", "claude-sonnet-4-5,claude-opus-4-5,claude-3-5-haiku-latest")
 
+# Google: Gemini API with GOOGLE_KEY, or Vertex AI with a service-account file (GOOGLE_SERVICE_KEY_FILE).
+GOOGLE_KEY = env("GOOGLE_KEY")
+GOOGLE_BASE_URL = env("GOOGLE_REVERSE_PROXY") or None
+GOOGLE_MODELS = envlist("GOOGLE_MODELS", "gemini-2.5-flash,gemini-2.5-pro,gemini-2.5-flash-lite,gemini-2.0-flash")
+GOOGLE_TITLE_MODEL = env("GOOGLE_TITLE_MODEL") or None
+GOOGLE_SERVICE_KEY_FILE = env("GOOGLE_SERVICE_KEY_FILE")
+GOOGLE_CLOUD_PROJECT = env("GOOGLE_CLOUD_PROJECT")  # default: the project_id of the service-account file
+GOOGLE_LOCATION = env("GOOGLE_LOC", "us-central1")
+# AWS Bedrock (Converse API): a region switches it on; credentials from these, a profile, or AWS's usual chain.
+BEDROCK_REGION = env("BEDROCK_AWS_DEFAULT_REGION")
+BEDROCK_ACCESS_KEY_ID = env("BEDROCK_AWS_ACCESS_KEY_ID")
+BEDROCK_SECRET_ACCESS_KEY = env("BEDROCK_AWS_SECRET_ACCESS_KEY")
+BEDROCK_SESSION_TOKEN = env("BEDROCK_AWS_SESSION_TOKEN")
+BEDROCK_PROFILE = env("BEDROCK_AWS_PROFILE")
+BEDROCK_ENDPOINT_URL = env("BEDROCK_ENDPOINT_URL") or None
+BEDROCK_MODELS = envlist(
+    "BEDROCK_AWS_MODELS",
+    "anthropic.claude-3-5-sonnet-20241022-v2:0,anthropic.claude-3-5-haiku-20241022-v1:0,"
+    "meta.llama3-1-8b-instruct-v1:0,mistral.mistral-large-2407-v1:0,amazon.titan-text-premier-v1:0",
+)
+# Keys users enter for `user_provided` endpoints are encrypted with a key derived from CREDS_KEY
+# (any long random string); without it, from SECRET_KEY (fine for a laptop, not for production).
+CREDS_KEY = env("CREDS_KEY")
+# How long a fetched model list (`models.fetch: true`) is reused, in seconds.
+MODELS_FETCH_TTL = envint("MODELS_FETCH_TTL", 600)
 MESSAGE_MAX_CHARS = envint("MESSAGE_MAX_CHARS", 100_000)
 # Seconds without a single event from a provider before the reply is failed as timed out.
 PROVIDER_IDLE_TIMEOUT = envfloat("PROVIDER_IDLE_TIMEOUT", 120.0)
@@ -235,6 +297,23 @@ PROVIDER_CONNECT_TIMEOUT = envfloat("PROVIDER_CONNECT_TIMEOUT", 30.0)
 STREAM_FLUSH_INTERVAL = envfloat("STREAM_FLUSH_INTERVAL", 0.03)
 STREAM_SAVE_INTERVAL = envfloat("STREAM_SAVE_INTERVAL", 1.0)
 TIKTOKEN_CACHE_DIR = env("TIKTOKEN_CACHE_DIR", str(DATA_DIR / "tiktoken"))
+
+# --- The OpenAI-compatible API (api/) and its OpenAPI document ----------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LibreChat API",
+    "DESCRIPTION": "OpenAI-compatible chat completions over every configured endpoint (see docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page works offline: Swagger UI is served from drf-spectacular-sidecar's files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -247,6 +326,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "httpx": {"level": "WARNING"},
         "httpx2": {"level": "WARNING"},
+        "google_genai": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
     },
 }

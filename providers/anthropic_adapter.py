@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,10 +22,12 @@ from providers.base import (
     TextDelta,
     error_code_for_status,
 )
+from providers.history import message_text, system_prompt
 from providers.params import apply_endpoint_params, first_param, scrub, split_body, usage_event
 
 # The body helpers are the same for every HTTP provider; they live with the OpenAI adapter.
 from providers.sdk import SDKProvider
+from providers.vision import anthropic_image_block
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MAX_TOKENS = 4096
@@ -44,7 +45,6 @@ STREAM_ERROR_CODES = {
     "request_too_large": ErrorCode.BAD_REQUEST,
     "timeout_error": ErrorCode.TIMEOUT,
 }
-_DATA_URL = re.compile(r"\Adata:(?P<media>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)\Z", re.DOTALL)
 _NOT_BODY = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
 _CREATE_KEYS = frozenset(inspect.signature(AsyncMessages.create).parameters) - _NOT_BODY
 
@@ -66,9 +66,7 @@ class AnthropicProvider(SDKProvider[anthropic.AsyncAnthropic]):
         max_tokens = int(
             first_param(params, "max_tokens", "maxOutputTokens", "max_output_tokens") or DEFAULT_MAX_TOKENS
         )
-        system = "\n\n".join(
-            text for text in [request.system, *(m.text for m in request.messages if m.role == "system")] if text
-        )
+        system = system_prompt(request)
         body: dict[str, Any] = {
             "model": request.model,
             "messages": anthropic_messages(request.messages),
@@ -166,11 +164,7 @@ def input_tokens(usage: Any) -> int:
 
 
 def image_block(url: str) -> dict[str, Any]:
-    match = _DATA_URL.match(url)
-    if match:
-        source = {"type": "base64", "media_type": match["media"], "data": match["data"]}
-        return {"type": "image", "source": source}
-    return {"type": "image", "source": {"type": "url", "url": url}}
+    return anthropic_image_block(url)
 
 
 def anthropic_messages(messages: list[ChatMessage]) -> list[dict[str, Any]]:
@@ -182,8 +176,9 @@ def anthropic_messages(messages: list[ChatMessage]) -> list[dict[str, Any]]:
         blocks: list[dict[str, Any]] = []
         if message.role == "user":
             blocks += [image_block(image["url"]) for image in message.images]
-        if message.text.strip():
-            blocks.append({"type": "text", "text": message.text})
+        text = message_text(message)
+        if text.strip():
+            blocks.append({"type": "text", "text": text})
         if not blocks:
             continue
         if turns and turns[-1][0] == message.role:

@@ -18,6 +18,8 @@ class ChatMessage:
     text: str
     # Inline images for vision models: {"url": "data:..." or "https://..."}; later issues fill it.
     images: list[dict[str, str]] = field(default_factory=list)
+    # An earlier reply's reasoning, for the record: adapters never send it back (providers.history).
+    reasoning: str = ""
 
 
 @dataclass

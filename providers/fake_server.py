@@ -1,6 +1,10 @@
-"""A local stand-in for the OpenAI and Anthropic HTTP APIs, so tests and benchmarks run the real SDKs offline.
+"""A local stand-in for the AI providers' HTTP APIs, so tests and benchmarks run the real SDKs offline.
 
-It answers Chat Completions, the Responses API, Anthropic Messages and the model lists with
+It answers Chat Completions, the Responses API, Anthropic Messages, Azure OpenAI's deployment
+paths (`/openai/deployments/<d>/chat/completions?api-version=`), Gemini's
+`:streamGenerateContent?alt=sse` (and Vertex AI's publisher paths with Google's OAuth token
+endpoint for service accounts), Bedrock's ConverseStream in AWS's binary event-stream framing
+(see providers.eventstream), and the model lists with
 providers.demo_text's reply, streamed as Server-Sent Events over chunked HTTP/1.1. The requested
 model name switches behaviour, so the switches work from a librechat.yaml too:
 
@@ -9,6 +13,7 @@ model name switches behaviour, so the switches work from a librechat.yaml too:
 - ``stall``: a few tokens, then silence for ``stall_seconds`` (the stream finishes afterwards);
 - ``unfinished``: a few tokens, then the response ends cleanly but without its final events;
 - ``echo``: the reply is exactly the last user message;
+- Bedrock only: ``stream-error`` sends a ``modelStreamErrorException`` after a few tokens;
 - Chat Completions only: ``reason`` streams ``delta.reasoning_content`` first (DeepSeek), and
   ``openrouter`` streams ``delta.reasoning`` first (OpenRouter).
 
@@ -30,9 +35,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from providers.demo_text import demo_reasoning, demo_reply, demo_title, split_tokens
+from providers.eventstream import event_message, exception_message
 
 BAD_KEY = "bad-key"
 # Tokens sent before a `cut` model drops the connection or a `stall` model goes quiet.
@@ -77,6 +83,36 @@ _ANTHROPIC_ERRORS: dict[int, tuple[str, str]] = {
     429: ("rate_limit_error", "This request would exceed the rate limit for your organization."),
     500: ("api_error", "Internal server error"),
     529: ("overloaded_error", "Overloaded"),
+}
+
+GOOGLE_ACCESS_TOKEN = "fake-google-access-token"  # noqa: S105 - a fake server's own token
+_AZURE_ERRORS: dict[int, str] = {
+    401: "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid "
+    "key for an active subscription and use a correct regional API endpoint for your resource.",
+    404: "The API deployment for this resource does not exist.",
+    429: "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version {version} have "
+    "exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 1 second.",
+    500: "The server had an error while processing your request. Sorry about that!",
+}
+# (status, message) as Google's JSON errors carry them.
+_GEMINI_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("INVALID_ARGUMENT", "Request contains an invalid argument."),
+    401: ("UNAUTHENTICATED", "Request had invalid authentication credentials."),
+    403: ("PERMISSION_DENIED", "The caller does not have permission."),
+    404: ("NOT_FOUND", "models/{model} is not found for API version v1beta."),
+    429: ("RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
+    500: ("INTERNAL", "An internal error has occurred. Please retry or report the problem."),
+    503: ("UNAVAILABLE", "The model is overloaded. Please try again later."),
+}
+# (x-amzn-ErrorType, message) for Bedrock's HTTP errors.
+_BEDROCK_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("ValidationException", "The provided request is not valid."),
+    401: ("UnrecognizedClientException", "The security token included in the request is invalid."),
+    403: ("AccessDeniedException", "You don't have access to the model with the specified model ID."),
+    404: ("ResourceNotFoundException", "The requested resource could not be found."),
+    429: ("ThrottlingException", "Too many requests, please wait before trying again."),
+    500: ("InternalServerException", "The server encountered an internal error."),
+    503: ("ServiceUnavailableException", "The service is unavailable. Try again later."),
 }
 
 
@@ -152,6 +188,37 @@ def _content_text(content: Any) -> str:
     return ""
 
 
+def _image_types(content: Any) -> list[str]:
+    """Media types of the images in a message's content, in any provider's shape."""
+    types: list[str] = []
+    for part in content if isinstance(content, list) else []:
+        if not isinstance(part, dict):
+            continue
+        url = ""
+        if part.get("type") == "image_url" and isinstance(part.get("image_url"), dict):
+            url = str(part["image_url"].get("url", ""))
+        elif part.get("type") == "input_image":
+            url = str(part.get("image_url", ""))
+        elif part.get("type") == "image" and isinstance(part.get("source"), dict):
+            source = part["source"]
+            types.append(str(source.get("media_type") or source.get("url") or "?"))
+            continue
+        elif isinstance(part.get("inline_data"), dict):
+            types.append(str(part["inline_data"].get("mime_type", "?")))
+            continue
+        else:
+            continue
+        types.append(url[5:].split(";", 1)[0] if url.startswith("data:") else url)
+    return types
+
+
+def _user_text(content: Any) -> str:
+    """A user turn's text; echo models also say which images came with it."""
+    text = _content_text(content)
+    images = _image_types(content)
+    return f"{text} [images: {', '.join(images)}]" if images else text
+
+
 def _max_tokens(body: dict[str, Any], *names: str) -> int | None:
     for name in names:
         value = body.get(name)
@@ -222,6 +289,16 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path.rstrip("/")
         headers = {name.lower(): value for name, value in self.headers.items()}
         self.fake._record(RecordedRequest(self.command, self.path, headers, body))
+        # Azure OpenAI, Google (Gemini API and Vertex AI, with its OAuth token) and Bedrock
+        # are told apart by their paths.
+        if path.endswith("/token") and self.command == "POST":
+            return self._google_token(raw)
+        if "/openai/deployments/" in path:
+            return self._azure(path, headers, body)
+        if ":streamGenerateContent" in path or ":generateContent" in path:
+            return self._gemini(path, headers, body)
+        if path.startswith("/model/"):
+            return self._bedrock(path, headers, body)
         anthropic = path.endswith("/messages") or (
             path.endswith("/models") and ("anthropic-version" in headers or "x-api-key" in headers)
         )
@@ -349,9 +426,15 @@ class _Handler(BaseHTTPRequestHandler):
             unfinished="unfinished" in model,
         )
 
-    def _send_stream(self, items: _Stream, headers: dict[str, str], plan: _Plan) -> None:
+    def _send_stream(
+        self,
+        items: _Stream,
+        headers: dict[str, str],
+        plan: _Plan,
+        content_type: str = "text/event-stream; charset=utf-8",
+    ) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         for name, value in headers.items():
@@ -413,7 +496,7 @@ class _Handler(BaseHTTPRequestHandler):
             if message.get("role") in ("system", "developer")
         )
         conversation = [message for message in messages if message.get("role") not in ("system", "developer")]
-        users = [_content_text(message.get("content")) for message in conversation if message.get("role") == "user"]
+        users = [_user_text(message.get("content")) for message in conversation if message.get("role") == "user"]
         plan = self._plan(
             model=model,
             system=system,
@@ -497,7 +580,7 @@ class _Handler(BaseHTTPRequestHandler):
             _content_text(item.get("content")) for item in items if item.get("role") in ("system", "developer")
         ]
         conversation = [item for item in items if item.get("role") not in ("system", "developer")]
-        users = [_content_text(item.get("content")) for item in conversation if item.get("role") == "user"]
+        users = [_user_text(item.get("content")) for item in conversation if item.get("role") == "user"]
         plan = self._plan(
             model=model,
             system="\n".join(part for part in system_parts if part),
@@ -636,7 +719,7 @@ class _Handler(BaseHTTPRequestHandler):
         model = str(body["model"])
         system = body.get("system")
         messages = [message for message in body.get("messages") or [] if isinstance(message, dict)]
-        users = [_content_text(message.get("content")) for message in messages if message.get("role") == "user"]
+        users = [_user_text(message.get("content")) for message in messages if message.get("role") == "user"]
         plan = self._plan(
             model=model,
             system=_content_text(system) if system else "",
@@ -728,6 +811,226 @@ class _Handler(BaseHTTPRequestHandler):
             ),
         )
         yield False, event("message_stop")
+
+    # --- Azure OpenAI ----------------------------------------------------------------------------
+    def _azure(self, path: str, headers: dict[str, str], body: Any) -> None:
+        """`/openai/deployments/<deployment>/chat/completions?api-version=...`, keyed by `api-key`."""
+        deployment = unquote(path.split("/openai/deployments/", 1)[1].split("/", 1)[0])
+        query = parse_qs(urlsplit(self.path).query)
+        key = headers.get("api-key") or self._api_key(headers)
+        if not query.get("api-version"):
+            return self._azure_error(404, "Resource not found")
+        if not key or key == BAD_KEY:
+            return self._azure_error(401, _AZURE_ERRORS[401])
+        match = _ERROR_MODEL.search(deployment)
+        if match:
+            status = int(match.group(1))
+            return self._azure_error(status, _AZURE_ERRORS.get(status, "Error").format(version=query["api-version"][0]))
+        if self.command != "POST" or not isinstance(body, dict) or not path.endswith("/chat/completions"):
+            return self._azure_error(404, "Resource not found")
+        # The deployment, not the body's model, decides what answers.
+        self._chat({**body, "model": deployment})
+
+    def _azure_error(self, status: int, message: str) -> None:
+        code = "InternalServerError" if status >= 500 else str(status)
+        headers = {"retry-after": "1"} if status == 429 else {}
+        headers["apim-request-id"] = str(uuid.uuid4())
+        self._json(status, {"error": {"code": code, "message": message}}, headers)
+
+    # --- Google: Gemini API and Vertex AI --------------------------------------------------------
+    def _google_token(self, raw: bytes) -> None:
+        """Google's OAuth token endpoint, as a service-account file's `token_uri` reaches it."""
+        form = parse_qs(raw.decode(errors="replace"))
+        if "assertion" not in form:
+            return self._json(400, {"error": "invalid_request", "error_description": "Missing assertion."})
+        self._json(200, {"access_token": GOOGLE_ACCESS_TOKEN, "expires_in": 3600, "token_type": "Bearer"})
+
+    def _gemini(self, path: str, headers: dict[str, str], body: Any) -> None:
+        """`.../models/<model>:streamGenerateContent?alt=sse` (Gemini API or Vertex AI's publisher path)."""
+        model, _, method = path.rsplit("/models/", 1)[-1].partition(":")
+        model = unquote(model)
+        key = headers.get("x-goog-api-key") or self._api_key(headers)
+        if not key or key == BAD_KEY:
+            # Google answers a bad API key with 400 INVALID_ARGUMENT and the reason API_KEY_INVALID.
+            return self._gemini_error(400, "API key not valid. Please pass a valid API key.", reason="API_KEY_INVALID")
+        match = _ERROR_MODEL.search(model)
+        if match:
+            status = int(match.group(1))
+            return self._gemini_error(status, _GEMINI_ERRORS.get(status, ("UNKNOWN", "Error"))[1])
+        if self.command != "POST" or not isinstance(body, dict):
+            return self._gemini_error(400, "Invalid JSON payload received.")
+        contents = [item for item in body.get("contents") or [] if isinstance(item, dict)]
+        system = body.get("systemInstruction") or body.get("system_instruction") or {}
+        texts = [_gemini_text(item) for item in contents]
+        users = [_gemini_text(item) for item in contents if item.get("role") == "user"]
+        config = body.get("generationConfig") or body.get("generation_config") or {}
+        plan = self._plan(
+            model=model,
+            system=_gemini_text(system) if isinstance(system, dict) else "",
+            texts=texts,
+            last_user=users[-1] if users else "",
+            limit=_max_tokens(config, "maxOutputTokens", "max_output_tokens"),
+        )
+        thinking = config.get("thinkingConfig") or config.get("thinking_config") or {}
+        if isinstance(thinking, dict) and (thinking.get("includeThoughts") or thinking.get("include_thoughts")):
+            plan.reasoning = split_tokens(demo_reasoning(users[-1] if users else ""))
+        finish = "STOP" if plan.finish == "stop" else "MAX_TOKENS"
+        usage = {
+            "promptTokenCount": plan.prompt_tokens,
+            "candidatesTokenCount": len(plan.tokens),
+            "totalTokenCount": plan.prompt_tokens + plan.completion_tokens,
+        }
+        if plan.reasoning:
+            usage["thoughtsTokenCount"] = len(plan.reasoning)
+        response_id = uuid.uuid4().hex[:22]
+        if method == "generateContent":
+            parts: list[dict[str, Any]] = []
+            if plan.reasoning:
+                parts.append({"text": plan.reasoning_text, "thought": True})
+            parts.append({"text": plan.text})
+            payload = {
+                "candidates": [{"content": {"parts": parts, "role": "model"}, "finishReason": finish, "index": 0}],
+                "usageMetadata": usage,
+                "modelVersion": model,
+                "responseId": response_id,
+            }
+            return self._send_whole(plan, payload, {})
+        self._send_stream(self._gemini_stream(plan, finish, usage, response_id), {}, plan)
+
+    def _gemini_stream(self, plan: _Plan, finish: str, usage: dict[str, Any], response_id: str) -> _Stream:
+        def chunk(part: dict[str, Any] | None, last: bool = False) -> bytes:
+            candidate: dict[str, Any] = {"content": {"parts": [part] if part else [], "role": "model"}, "index": 0}
+            payload: dict[str, Any] = {"candidates": [candidate], "modelVersion": plan.model, "responseId": response_id}
+            if last:
+                candidate["finishReason"] = finish
+                payload["usageMetadata"] = usage
+            else:
+                payload["usageMetadata"] = {"promptTokenCount": plan.prompt_tokens}
+            # Google separates its events with CRLF pairs.
+            return f"data: {json.dumps(payload, ensure_ascii=False)}\r\n\r\n".encode()
+
+        for piece in plan.reasoning:
+            yield True, chunk({"text": piece, "thought": True})
+        for piece in plan.tokens[:-1]:
+            yield True, chunk({"text": piece})
+        if plan.tokens:
+            # The last piece comes with the finish reason and the usage, as Gemini sends it.
+            yield True, chunk({"text": plan.tokens[-1]}, last=True)
+        else:
+            yield False, chunk(None, last=True)
+
+    def _gemini_error(self, status: int, message: str, reason: str | None = None) -> None:
+        error: dict[str, Any] = {
+            "code": status,
+            "message": message,
+            "status": _GEMINI_ERRORS.get(status, ("UNKNOWN", ""))[0],
+        }
+        if reason:
+            error["details"] = [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason, "domain": "googleapis.com"}
+            ]
+        self._json(status, {"error": error})
+
+    # --- AWS Bedrock Converse --------------------------------------------------------------------
+    def _bedrock(self, path: str, headers: dict[str, str], body: Any) -> None:
+        """`/model/<modelId>/converse-stream` (binary event stream) and `/model/<modelId>/converse`."""
+        parts = path.split("/")
+        model = unquote(parts[2]) if len(parts) > 2 else ""
+        operation = parts[3] if len(parts) > 3 else ""
+        credential = re.search(r"Credential=([^/,\s]+)/", headers.get("authorization", ""))
+        if credential is None or credential.group(1) == BAD_KEY:
+            return self._bedrock_error(403, "UnrecognizedClientException")
+        match = _ERROR_MODEL.search(model)
+        if match:
+            return self._bedrock_error(int(match.group(1)))
+        if self.command != "POST" or not isinstance(body, dict) or operation not in ("converse", "converse-stream"):
+            return self._bedrock_error(404, "UnknownOperationException")
+        messages = [item for item in body.get("messages") or [] if isinstance(item, dict)]
+        texts = [_bedrock_text(item.get("content")) for item in messages]
+        users = [_bedrock_text(item.get("content")) for item in messages if item.get("role") == "user"]
+        inference = body.get("inferenceConfig") or {}
+        plan = self._plan(
+            model=model,
+            system=_bedrock_text(body.get("system")),
+            texts=texts,
+            last_user=users[-1] if users else "",
+            limit=_max_tokens(inference, "maxTokens"),
+        )
+        extra = body.get("additionalModelRequestFields") or {}
+        if isinstance(extra, dict) and (extra.get("thinking") or extra.get("reasoning_config")):
+            plan.reasoning = split_tokens(demo_reasoning(users[-1] if users else ""))
+        stop_reason = "end_turn" if plan.finish == "stop" else "max_tokens"
+        usage = {
+            "inputTokens": plan.prompt_tokens,
+            "outputTokens": plan.completion_tokens,
+            "totalTokens": plan.prompt_tokens + plan.completion_tokens,
+        }
+        headers_out = {"x-amzn-requestid": str(uuid.uuid4())}
+        if operation == "converse":
+            content: list[dict[str, Any]] = []
+            if plan.reasoning:
+                content.append({"reasoningContent": {"reasoningText": {"text": plan.reasoning_text}}})
+            content.append({"text": plan.text})
+            payload = {
+                "output": {"message": {"role": "assistant", "content": content}},
+                "stopReason": stop_reason,
+                "usage": usage,
+                "metrics": {"latencyMs": 1},
+            }
+            return self._send_whole(plan, payload, headers_out)
+        self._send_stream(
+            self._bedrock_stream(plan, stop_reason, usage, stream_error="stream-error" in model),
+            headers_out,
+            plan,
+            content_type="application/vnd.amazon.eventstream",
+        )
+
+    def _bedrock_stream(self, plan: _Plan, stop_reason: str, usage: dict[str, Any], *, stream_error: bool) -> _Stream:
+        yield False, event_message("messageStart", {"role": "assistant"})
+        index = 0
+        sent = 0
+        if plan.reasoning:
+            for piece in plan.reasoning:
+                delta = {"reasoningContent": {"text": piece}}
+                yield True, event_message("contentBlockDelta", {"contentBlockIndex": index, "delta": delta})
+            signature = {"reasoningContent": {"signature": "fake-signature-" + uuid.uuid4().hex}}
+            yield False, event_message("contentBlockDelta", {"contentBlockIndex": index, "delta": signature})
+            yield False, event_message("contentBlockStop", {"contentBlockIndex": index})
+            index += 1
+        for piece in plan.tokens:
+            if stream_error and sent == TOKENS_BEFORE_TROUBLE:
+                # Bedrock reports trouble after the 200 OK as an exception message in the stream.
+                yield False, exception_message("modelStreamErrorException", "The model stream failed.")
+                return
+            yield True, event_message("contentBlockDelta", {"contentBlockIndex": index, "delta": {"text": piece}})
+            sent += 1
+        yield False, event_message("contentBlockStop", {"contentBlockIndex": index})
+        yield False, event_message("messageStop", {"stopReason": stop_reason})
+        yield False, event_message("metadata", {"usage": usage, "metrics": {"latencyMs": 1}})
+
+    def _bedrock_error(self, status: int, error_type: str | None = None) -> None:
+        default_type, message = _BEDROCK_ERRORS.get(status, ("InternalServerException", "Error"))
+        error_type = error_type or default_type
+        if error_type == "UnrecognizedClientException":
+            message = "The security token included in the request is invalid."
+        data = json.dumps({"message": message}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.send_header("x-amzn-ErrorType", f"{error_type}:http://internal.amazon.com/coral/com.amazon.bedrock/")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _gemini_text(content: dict[str, Any]) -> str:
+    return "".join(str(part.get("text", "")) for part in content.get("parts") or [] if isinstance(part, dict))
+
+
+def _bedrock_text(blocks: Any) -> str:
+    if not isinstance(blocks, list):
+        return ""
+    return "".join(str(block.get("text", "")) for block in blocks if isinstance(block, dict))
 
 
 class FakeProviderServer:

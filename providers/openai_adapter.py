@@ -25,8 +25,10 @@ from providers.base import (
     TextDelta,
     error_code_for_status,
 )
+from providers.history import message_text, system_prompt
 from providers.params import apply_endpoint_params, first_param, scrub, split_body, usage_event
 from providers.sdk import SDKProvider
+from providers.vision import openai_image_part, responses_image_part
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # o1, o3, o4-mini, gpt-5...: they take max_completion_tokens and refuse sampling parameters.
@@ -213,28 +215,34 @@ class OpenAIProvider(SDKProvider[openai.AsyncOpenAI]):
 
 
 def chat_messages(request: ChatRequest) -> list[dict[str, Any]]:
+    """The history as Chat Completions messages: one leading system message, then the turns."""
     messages: list[dict[str, Any]] = []
-    if request.system:
-        messages.append({"role": "system", "content": request.system})
+    system = system_prompt(request)
+    if system:
+        messages.append({"role": "system", "content": system})
     for message in request.messages:
+        if message.role == "system":
+            continue
+        text = message_text(message)
         if message.images and message.role == "user":
-            parts: list[dict[str, Any]] = [{"type": "text", "text": message.text}] if message.text else []
-            parts += [{"type": "image_url", "image_url": {"url": image["url"]}} for image in message.images]
+            parts: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+            parts += [openai_image_part(image["url"]) for image in message.images]
             messages.append({"role": message.role, "content": parts})
-        elif message.text:
-            messages.append({"role": message.role, "content": message.text})
+        elif text:
+            messages.append({"role": message.role, "content": text})
     return messages
 
 
 def responses_input(messages: list[ChatMessage]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for message in messages:
+        text = message_text(message)
         if message.images and message.role == "user":
-            parts: list[dict[str, Any]] = [{"type": "input_text", "text": message.text}] if message.text else []
-            parts += [{"type": "input_image", "image_url": image["url"], "detail": "auto"} for image in message.images]
+            parts: list[dict[str, Any]] = [{"type": "input_text", "text": text}] if text else []
+            parts += [responses_image_part(image["url"]) for image in message.images]
             items.append({"role": message.role, "content": parts})
-        elif message.text:
-            items.append({"role": message.role, "content": message.text})
+        elif text:
+            items.append({"role": message.role, "content": text})
     return items
 
 

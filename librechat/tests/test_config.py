@@ -393,8 +393,8 @@ def test_ignored_keys_are_reported_and_honoured_ones_are_not():
           customWelcome: Hi
           sidePanel: true
         endpoints:
-          azureOpenAI:
-            groups: []
+          agents:
+            disableBuilder: true
           custom:
             - name: groq
               apiKey: k
@@ -417,7 +417,7 @@ def test_ignored_keys_are_reported_and_honoured_ones_are_not():
     assert loaded.unsupported == [
         "webSearch",
         "interface.sidePanel",
-        "endpoints.azureOpenAI",
+        "endpoints.agents",
         "endpoints.custom[0].models.userIdQuery",
         "endpoints.custom[0].customParams",
         "endpoints.custom[0].tokenConfig",

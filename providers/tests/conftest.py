@@ -74,3 +74,19 @@ async def collect(stream: AsyncIterator[Event]) -> tuple[list[Event], ProviderEr
     except ProviderError as error:
         return events, error
     return events, None
+
+
+@pytest.fixture
+async def closing() -> AsyncIterator[Callable[[Any], Any]]:
+    """Register an adapter to be closed after the test (clients hold connections)."""
+    made: list[Any] = []
+
+    def keep(provider: Any) -> Any:
+        made.append(provider)
+        return provider
+
+    yield keep
+    for provider in made:
+        close = getattr(provider, "aclose", None)
+        if close is not None:
+            await close()

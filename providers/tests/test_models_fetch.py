@@ -43,3 +43,32 @@ def test_without_fetch_the_service_is_not_asked(fake_server):
     requests_before = len(fake_server.requests)
     assert endpoint_models(endpoint(f"{fake_server.url}/v1", fetch=False)) == ["configured-model"]
     assert len(fake_server.requests) == requests_before
+
+
+def test_a_failed_fetch_is_remembered_for_the_menu_and_cleared_by_success(fake_server):
+    from providers.models import endpoint_models_error
+
+    target = endpoint(f"{fake_server.url}/v1")
+    target.api_key = "bad-key"
+    assert endpoint_models(target) == ["configured-model"]
+    assert endpoint_models_error(target) == "auth"
+    cache.clear()
+    target.api_key = "test-key"
+    assert len(endpoint_models(target)) > 1
+    assert endpoint_models_error(target) is None
+
+
+def test_each_users_own_key_gets_its_own_list(fake_server):
+    import dataclasses
+
+    shared = endpoint(f"{fake_server.url}/v1")
+    shared.user_provided = ("apiKey",)
+    requests_before = len(fake_server.requests)
+    # Without a user's key nothing can be asked.
+    assert endpoint_models(shared) == ["configured-model"]
+    assert len(fake_server.requests) == requests_before
+    alice = dataclasses.replace(shared, api_key="alice-key", owner_id=1)
+    bob = dataclasses.replace(shared, api_key="bad-key", owner_id=2)
+    assert "gpt-4o" in endpoint_models(alice)
+    assert endpoint_models(bob) == ["configured-model"]
+    assert fake_server.requests[-1].header("authorization") == "Bearer bad-key"

@@ -1,12 +1,15 @@
 // The chat page: hydrates the server-rendered messages and drives the socket protocol
 // (docs/websocket.md), tying the composer, the sidebar and the model menu together.
+import { Attachments } from "./attachments.js";
 import { BranchControls } from "./branching.js";
 import { Composer } from "./composer.js";
 import { attributeSelector, h, readJsonScript } from "./dom.js";
-import { gettext } from "./i18n.js";
+import { gettext, interpolate } from "./i18n.js";
 import { enableCodeCopy } from "./markdown.js";
 import { createMessageElement, enableMessageCopy, renderBody, setStreaming, updateMessage } from "./messages.js";
 import { ModelMenu } from "./model-menu.js";
+import { ParametersPanel } from "./parameters.js";
+import { initOrganise } from "./organise.js";
 import { Sidebar } from "./sidebar.js";
 import { ChatSocket } from "./socket.js";
 
@@ -57,7 +60,26 @@ class ChatPage {
       onError: (message) => this.showError(message),
       currentId: () => this.conversationId,
     });
+    this.organiser = initOrganise(this.sidebar, {
+      onError: (message) => this.showError(message),
+      currentId: () => this.conversationId,
+    });
     this.modelMenu = new ModelMenu(document.getElementById("model-menu"), { preferStored: !this.conversationId });
+    this.parameters = new ParametersPanel({ modelMenu: this.modelMenu, conversationId: () => this.conversationId });
+    const attachButton = document.getElementById("attach-button");
+    this.attachments =
+      form && attachButton
+        ? new Attachments({
+            form,
+            strip: document.getElementById("attachments"),
+            input: document.getElementById("attach-input"),
+            button: attachButton,
+            uploadUrl: root.dataset.uploadUrl,
+            endpoint: () => this.modelMenu.value?.endpoint,
+            onError: (message) => this.showError(message),
+            onChange: () => this.composer?.clearError(),
+          })
+        : null;
     this.status = null;
     this.branches = new BranchControls(this);
   }
@@ -191,10 +213,34 @@ class ChatPage {
   sendMessage(text, { parent = this.lastMessageId(), restoreText = true } = {}) {
     const choice = this.chosenModel();
     if (!choice) return false;
-    return this.sendFrame(
-      { type: "send", conversation: this.conversationId, parent, text, endpoint: choice.endpoint, model: choice.model },
-      { text, restoreText },
-    );
+    // Attachments go with what is typed in the composer (not with an edited question).
+    const files = restoreText ? this.attachmentIds(choice) : [];
+    if (files === null) return false;
+    const frame = {
+      type: "send", conversation: this.conversationId, parent, text, endpoint: choice.endpoint, model: choice.model,
+      parameters: this.parameters.value,
+    };
+    if (files.length) frame.files = files;
+    return this.sendFrame(frame, { text, restoreText });
+  }
+
+  /** The uploads to send with the composer's text, or null (with a message) if they cannot go. */
+  attachmentIds(choice) {
+    if (!this.attachments) return [];
+    if (this.attachments.uploading) {
+      this.showError(gettext("Wait until the attachments have finished uploading."));
+      return null;
+    }
+    if (this.attachments.hasImages && !this.canSeeImages(choice)) {
+      this.showError(
+        interpolate(
+          gettext("The model “%s” cannot see images. Choose a vision model (such as GPT-4o, Claude or Gemini) or remove the images."),
+          [choice.model],
+        ),
+      );
+      return null;
+    }
+    return this.attachments.ids();
   }
 
   /** Regenerate a reply (a new version beside it) or continue it (appended), with the chosen model. */
@@ -205,7 +251,8 @@ class ChatPage {
     }
     const choice = this.chosenModel();
     if (!choice) return false;
-    return this.sendFrame({ type: kind, message: messageId, endpoint: choice.endpoint, model: choice.model }, { text: "" });
+    const frame = { type: kind, message: messageId, endpoint: choice.endpoint, model: choice.model };
+    return this.sendFrame({ ...frame, parameters: this.parameters.value }, { text: "" });
   }
 
   chosenModel() {
@@ -231,6 +278,11 @@ class ChatPage {
     if (this.pending?.restoreText && this.composer && !this.composer.text) this.composer.text = this.pending.text;
   }
 
+  canSeeImages(choice) {
+    const endpoint = this.endpoints.find((candidate) => candidate.name === choice.endpoint);
+    return Boolean(endpoint && (endpoint.vision_models || []).includes(choice.model));
+  }
+
   stop() {
     for (const [id, stream] of this.streams) {
       if (stream.live && !this.socket.send({ type: "stop", message: id })) {
@@ -241,6 +293,8 @@ class ChatPage {
 
   onCreated(frame) {
     if (!this.pending || frame.request !== this.pending.request) return;
+    // What was typed in the composer went out, and its attachments with it.
+    if (frame.kind === "send" && this.pending.restoreText) this.attachments?.clear();
     this.pending = null;
     const conversation = frame.conversation || {};
     if (conversation.id && conversation.id !== this.conversationId) {

@@ -1,5 +1,6 @@
 // Message elements: built for new messages, and brought up to date from message objects
 // (docs/websocket.md). Mirrors templates/chat/_message.html.
+import { renderAttachments } from "./attachments.js";
 import { copyText } from "./clipboard.js";
 import { h, icon } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
@@ -42,6 +43,7 @@ export function updateMessage(element, message, { streaming = false } = {}) {
   setModelLabel(element, message);
   setBadge(element, Boolean(message.unfinished) && !streaming);
   setEditedBadge(element, Boolean(message.edited));
+  renderAttachments(element, message.files);
   renderBody(element, message.text || "", message.reasoning || "", message.role);
   setError(element, message.error ? message.error_message || gettext("The reply could not be completed.") : "");
   renderActions(element, message);

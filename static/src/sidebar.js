@@ -143,7 +143,10 @@ export class Sidebar {
   /** Put the conversation at the top of "Today" (adding its row if it is new). */
   bringToTop(conversation) {
     if (!this.list) return;
-    const row = this.row(conversation.id) || this.buildRow(conversation);
+    const existing = this.row(conversation.id);
+    // Pinned and filed chats keep their place (static/src/organise.js owns those lists).
+    if (existing && existing.closest("#pinned-section, .folder")) return;
+    const row = existing || this.buildRow(conversation);
     const oldGroup = row.closest(".conversation-group");
     this.todayItems().prepend(row);
     if (oldGroup && !oldGroup.querySelector(".conversation-row")) oldGroup.remove();
@@ -152,7 +155,8 @@ export class Sidebar {
 
   todayItems() {
     const today = gettext("Today");
-    const first = this.list.querySelector(".conversation-group");
+    const groups = document.getElementById("conversation-groups") || this.list;
+    const first = groups.querySelector(".conversation-group");
     if (first && first.dataset.label === today) return first.querySelector(".conversation-group__items");
     const items = h("ul", { class: "conversation-group__items" });
     const group = h(
@@ -161,26 +165,33 @@ export class Sidebar {
       h("h2", { class: "conversation-group__label" }, today),
       items,
     );
-    this.list.prepend(group);
+    groups.prepend(group);
     return items;
   }
 
   buildRow(conversation) {
     const id = conversation.id;
+    const tags = conversation.tags || [];
     return h(
       "li",
       {
         class: "conversation-row",
+        draggable: "true",
         dataset: {
           conversationId: id,
           renameUrl: this.urlFor("renameUrl", id),
           deleteUrl: this.urlFor("deleteUrl", id),
+          pinned: String(Boolean(conversation.pinned)),
+          folderId: conversation.folder || "",
         },
       },
       h(
         "a",
         { class: "conversation-row__link", href: this.urlFor("conversationUrl", id) },
         h("span", { class: "conversation-row__title" }, conversation.title || gettext("New chat")),
+        tags.length
+          ? h("span", { class: "tag-chips" }, tags.map((tag) => h("span", { class: "tag-chip", dataset: { tagId: String(tag.id) } }, tag.name)))
+          : null,
       ),
       h(
         "div",
@@ -189,6 +200,18 @@ export class Sidebar {
           "button",
           { type: "button", class: "icon-button icon-button--small", "data-action": "rename", title: gettext("Rename"), "aria-label": gettext("Rename") },
           icon("pencil"),
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "icon-button icon-button--small",
+            "data-action": "menu",
+            title: gettext("More options"),
+            "aria-label": gettext("More options"),
+            "aria-haspopup": "menu",
+          },
+          icon("dots"),
         ),
         h(
           "button",

@@ -126,7 +126,9 @@ class ChatServer:
 
 def _write_config(directory: Path, fake_url: str) -> Path:
     fake = custom_endpoint(
-        "Fake", f"{fake_url}/v1", ["fake-chat", "fake-echo", "fake-error-500", "fake-cut"], FAKE_KEY_VARIABLE,
+        "Fake", f"{fake_url}/v1",
+        # llava-echo: a vision model (by its name) that echoes the prompt and lists its images.
+        ["fake-chat", "fake-echo", "fake-error-500", "fake-cut", "llava-echo"], FAKE_KEY_VARIABLE,
         titleConvo=True, titleModel="fake-chat", modelDisplayLabel="Fake AI",
     )
     return write_librechat_yaml(directory / "librechat.yaml", [fake])

@@ -1,0 +1,1 @@
+"""Organising conversations: folders, tags, pins, archive, duplicates, the paged sidebar, shared links."""
