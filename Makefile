@@ -32,6 +32,7 @@ bench: setup
 	@$(PY) bench/stream.py
 	@$(PY) bench/api.py
 	@$(PY) bench/files.py
+	@$(PY) bench/providers.py
 	@$(PY) bench/sidebar.py
 
 messages:

@@ -25,7 +25,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         api_key = api_key_for_secret(raw_key=raw_key.strip())
         if api_key is None:
             raise exceptions.AuthenticationFailed(
-                _("The API key is not valid or has been revoked. Create a new one under Settings → API keys.")
+                _("The API key is not valid or has been revoked. Create a new one under Settings → API access.")
             )
         api_key_mark_used(api_key=api_key)
         return api_key.user, api_key

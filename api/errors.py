@@ -58,7 +58,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         detail = exc.detail if isinstance(exc, exceptions.AuthenticationFailed) else None
         message = str(detail) if detail else _(
-            "No API key was sent. Send it as “Authorization: Bearer lc-…” (create one under Settings → API keys)."
+            "No API key was sent. Send it as “Authorization: Bearer lc-…” (create one under Settings → API access)."
         )
         return Response(
             error_body(message, type="invalid_request_error", code="invalid_api_key"),

@@ -16,5 +16,5 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignor
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "lc-…",
-            "description": "A personal API key, created under Settings → API keys.",
+            "description": "A personal API key, created under Settings → API access.",
         }

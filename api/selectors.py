@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.selectors import ProviderKeyError, endpoint_for_user
 from api.models import ApiKey
 from api.services import KEY_PREFIX, key_hash
 from chat.models import Conversation
@@ -59,9 +60,17 @@ class AmbiguousModel(Exception):
 
 
 def _offered(user: User) -> list[tuple[Endpoint, list[str]]]:
-    # Every available endpoint is open to every user today; roles will narrow this list here.
-    del user
-    return [(endpoint, endpoint_models(endpoint)) for endpoint in get_registry().available()]
+    """Available endpoints the user can call, each with its models. An endpoint that takes the
+    user's own provider key (`user_provided`) is offered once they have saved a usable one."""
+    offered = []
+    for endpoint in get_registry().available():
+        if endpoint.needs_user_key:
+            try:
+                endpoint = endpoint_for_user(endpoint=endpoint, user=user)
+            except ProviderKeyError:
+                continue
+        offered.append((endpoint, endpoint_models(endpoint)))
+    return offered
 
 
 def model_list_for_user(*, user: User) -> list[ModelEntry]:

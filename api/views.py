@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from api import serializers
 from api.authentication import ApiKeyAuthentication
 from api.completions import CompletionCall, completion_create, completion_stream
@@ -98,10 +99,10 @@ class ModelDetailView(OpenAIView):
         return Response(_model_object(_model_for(request, model_id)))
 
 
-def _check(parsed: CompletionRequest, entry: ModelEntry) -> None:
+def _check(user: User, parsed: CompletionRequest, entry: ModelEntry) -> None:
     """What the chat engine would refuse, refused before anything is stored."""
     try:
-        chat_services.endpoint_resolve(endpoint_name=entry.endpoint.name, model=entry.model)
+        chat_services.endpoint_resolve(endpoint_name=entry.endpoint.name, model=entry.model, user=user)
         chat_services.parameters_clean(parameters=parsed.parameters)
         chat_services.text_check(text=parsed.prompt)
     except ChatError as error:
@@ -137,8 +138,8 @@ class ChatCompletionsView(OpenAIView):
     def post(self, request: Request) -> HttpResponse:
         parsed = completion_request_parse(request.data)
         entry = _model_for(request, parsed.model)
-        _check(parsed, entry)
         user = request.user
+        _check(user, parsed, entry)  # type: ignore[arg-type]
         conversation, parent = api_conversation_create(
             user=user,  # type: ignore[arg-type]
             endpoint=entry.endpoint,

@@ -120,4 +120,21 @@ def test_page_is_translated(signed_in, user):
     user.language = "ru"
     user.save()
     html = signed_in.get(reverse("api:keys"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert "Ключи API" in html
+    assert "Доступ к API" in html
+
+
+def test_admin_lists_keys_without_secrets_and_revokes_them(client, user):
+    admin_user = User.objects.create_superuser(email="root@example.org", password="correct-horse-battery")
+    client.force_login(admin_user)
+    api_key, raw_key = api_key_create(user=user, name="leaked")
+    page = client.get(reverse("admin:api_apikey_changelist")).content.decode()
+    assert "leaked" in page and api_key.prefix in page
+    assert raw_key not in page and api_key.key_hash not in page
+    detail = client.get(reverse("admin:api_apikey_change", args=[api_key.pk])).content.decode()
+    assert api_key.key_hash not in detail
+    assert client.get(reverse("admin:api_apikey_add")).status_code == 403
+    response = client.post(
+        reverse("admin:api_apikey_changelist"), {"action": "revoke", "_selected_action": [api_key.pk]}
+    )
+    assert response.status_code == 302
+    assert api_key_for_secret(raw_key=raw_key) is None

@@ -66,3 +66,39 @@ def test_a_refusal_by_the_chat_engine_leaves_no_conversation(client, key, monkey
             "code": "insufficient_balance",
         }
     assert not Conversation.objects.exists()
+
+
+@pytest.fixture
+def byok_endpoint(settings, tmp_path):
+    """An endpoint whose provider key each user enters (`apiKey: user_provided`), on the fake."""
+    from providers.fake_server import FakeProviderServer
+    from providers.registry import get_registry, reset_registry
+    from tests.servers import custom_endpoint, write_librechat_yaml
+
+    with FakeProviderServer() as fake:
+        entry = custom_endpoint("Mine", f"{fake.url}/v1", ["fake-echo"], "UNUSED")
+        entry["apiKey"] = "user_provided"
+        settings.LIBRECHAT_CONFIG = str(write_librechat_yaml(tmp_path / "librechat.yaml", [entry]))
+        reset_registry()
+        yield get_registry().get("Mine"), fake
+        reset_registry()
+
+
+def test_an_endpoint_taking_the_users_own_key_is_offered_once_they_saved_one(client, key, byok_endpoint, settings):
+    from accounts.services import provider_key_set
+
+    settings.STREAM_FLUSH_INTERVAL = 0.005
+    endpoint, fake = byok_endpoint
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    ids = [model["id"] for model in client.get(reverse("api:models"), **auth).json()["data"]]
+    assert "Mine/fake-echo" not in ids and "Demo/demo-fast" in ids
+    response = _post(client, key, model="Mine/fake-echo")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "model_not_found"
+
+    provider_key_set(user=User.objects.get(email="views@example.org"), endpoint=endpoint, api_key="sk-users-own-key")
+    ids = [model["id"] for model in client.get(reverse("api:models"), **auth).json()["data"]]
+    assert "Mine/fake-echo" in ids
+    response = _post(client, key, model="Mine/fake-echo", messages=[{"role": "user", "content": "with my key"}])
+    assert response.status_code == 200, response.content
+    assert response.json()["choices"][0]["message"]["content"] == "with my key"
+    assert fake.last_request.header("authorization") == "Bearer sk-users-own-key"
