@@ -21,7 +21,7 @@ run: setup
 
 lint:
 	@.venv/bin/ruff check .
-	@.venv/bin/mypy accounts chat providers librechat files api
+	@.venv/bin/mypy accounts chat providers librechat files api presets
 
 # Every test, on SQLite (the embedded default) and again on PostgreSQL with Redis and a real
 # Celery worker; the browser tests run once, against a real server.

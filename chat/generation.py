@@ -31,6 +31,7 @@ from chat.models import Message
 from chat.presenters import message_to_dict
 from providers.base import ChatMessage, ChatRequest, Done, ErrorCode, ProviderError, ReasoningDelta, TextDelta, Usage
 from providers.registry import Endpoint, get_provider
+from providers.tokens import trim_messages
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class Generation:
 
 def _request_for(plan: services.GenerationPlan) -> tuple[ChatRequest, bool]:
     """The provider request for a planned send, and whether its conversation wants a title."""
-    params = dict((plan.conversation.parameters if plan.conversation else None) or {})
+    params = {} if plan.params_given else dict((plan.conversation.parameters if plan.conversation else None) or {})
     params.update(plan.params)
     system = str(params.pop("promptPrefix", "") or "")
     messages = [
@@ -146,6 +147,13 @@ async def generation_start(
     if plan.continued is not None and is_streaming(plan.continued):
         raise services.ChatError("still_streaming", _("This reply is still being written. Stop it first."))
     request, name_conversation = _request_for(plan)
+    max_context = request.params.pop("maxContextTokens", None)
+    if isinstance(max_context, int) and max_context > 0:
+        # Counting tokens is CPU work (and the first count loads an encoding): off the event loop.
+        request.messages = await asyncio.to_thread(
+            trim_messages, request.messages, request.system, request.model, max_context,
+            2 if plan.continued is not None and plan.continued.text else 1,
+        )
     message_id = str(plan.assistant_message_id)
     if follow is not None:
         # The sender joins the reply's group before the first frame can be published.

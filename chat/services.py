@@ -24,7 +24,10 @@ from chat.selectors import (
 from chat.tree import Tree
 from files.selectors import attachment_part, file_ids_in, files_for_send, inputs_for_messages
 from files.services import FileError, files_attach
+from presets.specs import spec_allows
 from providers.models import endpoint_models
+from providers.parameters import ParameterError
+from providers.parameters import parameters_clean as parameters_validate
 from providers.registry import Endpoint, get_registry
 
 # Parameters a client may set on a request; anything else is refused rather than forwarded.
@@ -85,6 +88,8 @@ class GenerationPlan:
     user_message: Message | None = None
     # Continue: the reply that the generation appends to (no new message).
     continued: Message | None = None
+    # The client sent the conversation's whole parameter set (the panel): it replaces the stored one.
+    params_given: bool = False
     # Uploads sent with a new message, and what attachments add to each message's prompt
     # (files.selectors.MessageInputs by message id).
     files: list[Any] = field(default_factory=list)
@@ -125,10 +130,20 @@ def endpoint_resolve(*, endpoint_name: Any, model: Any, user: User | None = None
             "unknown_model",
             _("The model “%(model)s” is not offered by “%(endpoint)s”.") % {"model": model, "endpoint": endpoint.label},
         )
+    if not spec_allows(endpoint=endpoint.name, model=model):
+        # librechat.yaml's modelSpecs.enforce: only the administrator's specs may be used.
+        raise ChatError("not_a_spec", _("Choose one of the models in the menu; others are not allowed here."))
     return endpoint
 
 
-def parameters_clean(*, parameters: Any) -> dict[str, Any]:
+def parameters_clean(*, parameters: Any, endpoint: Endpoint | None = None, model: str = "") -> dict[str, Any]:
+    """Parameters for a request, checked against what the endpoint's model takes when it is known
+    (providers.parameters); parameters that model does not take are left out."""
+    if endpoint is not None:
+        try:
+            return parameters_validate(kind=endpoint.kind, model=model, parameters=parameters).values
+        except ParameterError as error:
+            raise ChatError("invalid_parameters", error.message) from None
     if parameters in (None, ""):
         return {}
     if not isinstance(parameters, dict):
@@ -144,6 +159,19 @@ def parameters_clean(*, parameters: Any) -> dict[str, Any]:
             raise ChatError("invalid_parameters", _("Parameter “%(name)s” has the wrong type.") % {"name": key})
         cleaned[key] = value
     return cleaned
+
+
+def conversation_set_parameters(
+    *, conversation: Conversation, endpoint_name: Any, model: Any, parameters: Any
+) -> Conversation:
+    """Store the model and parameters a conversation's next replies use (the parameters panel,
+    or a preset applied to it)."""
+    endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=conversation.user)
+    conversation.parameters = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
+    conversation.endpoint = endpoint.name
+    conversation.model = model
+    conversation.save(update_fields=["endpoint", "model", "parameters", "updated_at"])
+    return conversation
 
 
 def text_check(*, text: Any) -> str:
@@ -183,7 +211,7 @@ def regeneration_plan(
     or with `continue_`, more text appended to that reply itself. Stores nothing."""
     reply = _reply_for_user(user=user, message_id=message_id)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=user)
-    params = parameters_clean(parameters=parameters)
+    params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
     prompt = reply.parent
     assert prompt is not None  # checked by _reply_for_user
     history = message_path(conversation=reply.conversation, leaf=prompt)[:-1]
@@ -192,7 +220,7 @@ def regeneration_plan(
         conversation=reply.conversation, conversation_id=reply.conversation_id,
         parent=prompt.parent, history=history, user_message_id=prompt.pk,
         assistant_message_id=reply.pk if continue_ else uuid.uuid4(),
-        user_message=prompt, continued=reply if continue_ else None,
+        user_message=prompt, continued=reply if continue_ else None, params_given=parameters is not None,
     )
     return _with_attachments(plan)
 
@@ -211,7 +239,8 @@ def generation_plan(
     """Validate a send and read what the reply needs; stores nothing."""
     text_check(text=text)
     endpoint = endpoint_resolve(endpoint_name=endpoint_name, model=model, user=user)
-    params = parameters_clean(parameters=parameters)
+    params = parameters_clean(parameters=parameters, endpoint=endpoint, model=model)
+    params_given = parameters is not None
     try:
         attached = files_for_send(user=user, file_ids=files, endpoint_name=endpoint.name, model=model)
     except FileError as error:
@@ -228,6 +257,7 @@ def generation_plan(
         return _with_attachments(GenerationPlan(
             user=user, endpoint=endpoint, model=model, text=text, params=params,
             conversation=None, conversation_id=uuid.uuid4(), parent=None, history=[], files=attached,
+            params_given=params_given,
         ))
     conversation = conversation_get_for_user(user=user, conversation_id=conversation_id)
     if conversation is None:
@@ -242,6 +272,7 @@ def generation_plan(
     return _with_attachments(GenerationPlan(
         user=user, endpoint=endpoint, model=model, text=text, params=params,
         conversation=conversation, conversation_id=conversation.pk, parent=parent, history=history,
+        params_given=params_given,
         files=attached,
     ))
 
@@ -273,8 +304,10 @@ def _with_attachments(plan: GenerationPlan) -> GenerationPlan:
     by_message = {key: value for key, value in by_message.items() if value}
     if not by_message:
         return plan
-    window = context_window(plan.model)
-    reserve = min(int(plan.params.get("max_tokens") or REPLY_TOKEN_RESERVE), window // 4)
+    # The conversation's context size (maxContextTokens) narrows the model's window.
+    window = min(context_window(plan.model), int(plan.params.get("maxContextTokens") or context_window(plan.model)))
+    reply = plan.params.get("max_tokens") or plan.params.get("maxOutputTokens")
+    reserve = min(int(reply or REPLY_TOKEN_RESERVE), window // 4)
     used = count_tokens("\n".join([*(message.text for message in plan.history), plan.text]), plan.model)
     order = [current, *(str(message.pk) for message in reversed(plan.history))]
     plan.inputs = inputs_for_messages(
@@ -341,7 +374,7 @@ def generation_store(*, plan: GenerationPlan) -> PreparedGeneration:
             )
         conversation.endpoint = plan.endpoint.name
         conversation.model = plan.model
-        if plan.params:
+        if plan.params or plan.params_given:
             conversation.parameters = plan.params
         conversation.current_leaf = assistant_message
         conversation.save(update_fields=["endpoint", "model", "parameters", "current_leaf", "updated_at"])

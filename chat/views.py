@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import (
@@ -26,6 +28,7 @@ from chat.selectors import (
     message_get_for_user,
     tree_outline,
 )
+from presets.panel import panel_context
 from providers.models import endpoint_models, endpoint_models_error
 from providers.registry import get_registry
 from providers.vision import is_vision_model
@@ -85,6 +88,11 @@ def _chat_page(request: HttpRequest, conversation: Conversation | None) -> HttpR
         "streaming": streaming,
         "ws_path": "/ws/chat/",
         "welcome": (getattr(interface, "customWelcome", None) or "") if interface else "",
+        "panel": panel_context(
+            user=request.user,  # type: ignore[arg-type]
+            endpoints=endpoints,
+            conversation_parameters=conversation.parameters if conversation is not None else None,
+        ),
     }
     return render(request, "chat/index.html", context)
 
@@ -200,3 +208,25 @@ def message_fork(request: HttpRequest, conversation_id: str, message_id: str) ->
     return JsonResponse(
         {"ok": True, "conversation": conversation_to_dict(fork), "url": reverse("chat:conversation", args=[fork.pk])}
     )
+
+
+@login_required
+@require_POST
+def conversation_parameters(request: HttpRequest, conversation_id: str) -> JsonResponse:
+    """Store the model and parameters (the panel, or an applied preset) for the next replies."""
+    conversation = _owned(request, conversation_id)
+    try:
+        parameters = json.loads(request.POST.get("parameters") or "{}")
+    except json.JSONDecodeError:
+        return _refused(services.ChatError("invalid_parameters", _("Parameters must be an object.")))
+    try:
+        services.conversation_set_parameters(
+            conversation=conversation,
+            endpoint_name=request.POST.get("endpoint"),
+            model=request.POST.get("model"),
+            parameters=parameters,
+        )
+    except services.ChatError as error:
+        return _refused(error)
+    data = {"endpoint": conversation.endpoint, "model": conversation.model, "parameters": conversation.parameters}
+    return JsonResponse({"ok": True, **data})

@@ -99,7 +99,6 @@ NOT_HONOURED = frozenset(
         "fileConfig.avatarSizeLimit",
         "fileConfig.imageGeneration",
         "fileConfig.clientImageResize.enabled",
-        "modelSpecs",
         "messageFilter",
         "endpoints.all",
         "endpoints.openAI",
@@ -128,8 +127,26 @@ NOT_HONOURED = frozenset(
         "endpoints.custom[].tokenConfig",
         "endpoints.custom[].maxToolResultChars",
         *(f"endpoints.custom[].{option}" for option in _ACTIVITY_OPTIONS),
+        "modelSpecs.addedEndpoints",
+        "modelSpecs.list[].softDefault",
+        "modelSpecs.list[].showInMenu",
+        "modelSpecs.list[].group",
+        "modelSpecs.list[].groupIcon",
+        "modelSpecs.list[].hideBadgeRow",
+        "modelSpecs.list[].skills",
+        "modelSpecs.list[].subagents",
+        "modelSpecs.list[].order",
+        "modelSpecs.list[].showIconInMenu",
+        "modelSpecs.list[].showIconInHeader",
+        "modelSpecs.list[].authType",
+        "modelSpecs.list[].webSearch",
+        "modelSpecs.list[].fileSearch",
+        "modelSpecs.list[].executeCode",
+        "modelSpecs.list[].mcpServers",
     }
 )
+# Subtrees taken whole: a spec's `preset` holds LibreChat preset fields, checked when it is offered.
+TAKEN_WHOLE = frozenset({"modelSpecs.list[].preset"})
 
 
 class ConfigError(Exception):
@@ -374,6 +391,53 @@ class BalanceConfig(_Section):
     refillAmount: int = 10000
 
 
+class ModelSpecPreset(_Section):
+    """A spec's `preset`: LibreChat preset fields; the parameters are checked per endpoint later."""
+
+    endpoint: str = Field(min_length=1)
+    model: str | None = None
+
+
+class ModelSpec(_Section):
+    """One entry of `modelSpecs.list`: a named, admin-defined preset in the model menu."""
+
+    name: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    preset: ModelSpecPreset
+    description: str | None = None
+    iconURL: str | None = None
+    default: bool = False
+    softDefault: bool | None = None
+    showInMenu: bool | None = None
+    group: str | None = None
+    groupIcon: str | None = None
+    order: int | None = None
+
+
+# An alias, because inside ModelSpecsConfig the name `list` is the field.
+_SpecList = list[ModelSpec]
+
+
+class ModelSpecsConfig(_Section):
+    """`modelSpecs`: `enforce` limits chats to the specs, `prioritize` puts the default spec before
+    the user's own default preset."""
+
+    enforce: bool = False
+    prioritize: bool = True
+    list: _SpecList = Field(default_factory=list)  # noqa: A003 - LibreChat's key
+    addedEndpoints: Any = None
+
+    @field_validator("list")
+    @classmethod
+    def _unique_names(cls, specs: _SpecList) -> _SpecList:
+        seen: set[str] = set()
+        for spec in specs:
+            if spec.name in seen:
+                raise ValueError(f"the spec name {spec.name!r} is used twice; each spec needs its own name")
+            seen.add(spec.name)
+        return specs
+
+
 class FileEndpointConfig(_Section):
     """`fileConfig.endpoints.<name>`: upload limits for one endpoint (sizes in MB)."""
 
@@ -444,7 +508,7 @@ class AppConfig(_Section):
     speech: Any = None
     rateLimits: Any = None
     fileConfig: FileConfig | None = None
-    modelSpecs: Any = None
+    modelSpecs: ModelSpecsConfig | None = None
     messageFilter: Any = None
 
 
@@ -650,6 +714,8 @@ def _collect_unsupported(model: BaseModel, data: dict[str, Any], *, path: str, p
         child_pattern = f"{pattern}.{name}" if pattern else name
         if name not in declared or child_pattern in NOT_HONOURED:
             found.append(child_path)
+            continue
+        if child_pattern in TAKEN_WHOLE:
             continue
         value = getattr(model, name)
         if isinstance(value, BaseModel) and isinstance(raw, dict):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/preferences/", account_views.preferences, name="preferences"),
     path("settings/keys/", account_views.provider_keys, name="provider_keys"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("presets/", include("presets.urls")),
     path("files/", include("files.urls")),
     path("", include("api.urls")),
     path("", include("chat.organise.urls")),

@@ -129,7 +129,7 @@ class BedrockProvider(Provider):
         system, messages = bedrock_messages(request)
         model_id = self.endpoint.options.get("inference_profiles", {}).get(request.model) or request.model
         inference: dict[str, Any] = {
-            "maxTokens": first_param(params, "max_tokens", "maxOutputTokens", "max_output_tokens"),
+            "maxTokens": first_param(params, "max_tokens", "maxTokens", "maxOutputTokens", "max_output_tokens"),
             "temperature": first_param(params, "temperature"),
             "topP": first_param(params, "top_p", "topP"),
         }

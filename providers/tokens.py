@@ -109,3 +109,42 @@ def count_messages(messages: list[ChatMessage], system: str = "", model: str = "
     for message in messages:
         total += TOKENS_PER_MESSAGE + count(message.role) + count(message.text)
     return total
+
+
+def trim_messages(
+    messages: list[ChatMessage], system: str = "", model: str = "", max_tokens: int = 0, keep_last: int = 1
+) -> list[ChatMessage]:
+    """The newest messages whose prompt fits in `max_tokens` (LibreChat's maxContextTokens).
+
+    The last `keep_last` messages (the new prompt; for a continue also the reply so far) are kept
+    whatever their size; older ones are left out oldest first, and a history that would start with
+    the assistant's words starts at the next user message instead.
+    """
+    if max_tokens <= 0 or not messages:
+        return list(messages)
+    encoding = get_encoding(model)
+
+    def count(message: ChatMessage) -> int:
+        return TOKENS_PER_MESSAGE + len(encoding.encode(message.role, disallowed_special=())) + (
+            len(encoding.encode(message.text, disallowed_special=())) if message.text else 0
+        )
+
+    keep_last = max(1, min(keep_last, len(messages)))
+    total = TOKENS_REPLY_PRIMING
+    if system:
+        total += TOKENS_PER_MESSAGE + count_tokens("system", model) + count_tokens(system, model)
+    kept_tail = messages[-keep_last:]
+    total += sum(count(message) for message in kept_tail)
+    older = messages[:-keep_last]
+    start = len(older)
+    # Walk back from the newest older message while it still fits.
+    while start > 0:
+        cost = count(older[start - 1])
+        if total + cost > max_tokens:
+            break
+        total += cost
+        start -= 1
+    kept = older[start:]
+    while kept and kept[0].role != "user":
+        kept = kept[1:]
+    return kept + kept_tail

@@ -8,6 +8,7 @@ import { gettext, interpolate } from "./i18n.js";
 import { enableCodeCopy } from "./markdown.js";
 import { createMessageElement, enableMessageCopy, renderBody, setStreaming, updateMessage } from "./messages.js";
 import { ModelMenu } from "./model-menu.js";
+import { ParametersPanel } from "./parameters.js";
 import { initOrganise } from "./organise.js";
 import { Sidebar } from "./sidebar.js";
 import { ChatSocket } from "./socket.js";
@@ -64,6 +65,7 @@ class ChatPage {
       currentId: () => this.conversationId,
     });
     this.modelMenu = new ModelMenu(document.getElementById("model-menu"), { preferStored: !this.conversationId });
+    this.parameters = new ParametersPanel({ modelMenu: this.modelMenu, conversationId: () => this.conversationId });
     const attachButton = document.getElementById("attach-button");
     this.attachments =
       form && attachButton
@@ -214,7 +216,10 @@ class ChatPage {
     // Attachments go with what is typed in the composer (not with an edited question).
     const files = restoreText ? this.attachmentIds(choice) : [];
     if (files === null) return false;
-    const frame = { type: "send", conversation: this.conversationId, parent, text, endpoint: choice.endpoint, model: choice.model };
+    const frame = {
+      type: "send", conversation: this.conversationId, parent, text, endpoint: choice.endpoint, model: choice.model,
+      parameters: this.parameters.value,
+    };
     if (files.length) frame.files = files;
     return this.sendFrame(frame, { text, restoreText });
   }
@@ -246,7 +251,8 @@ class ChatPage {
     }
     const choice = this.chosenModel();
     if (!choice) return false;
-    return this.sendFrame({ type: kind, message: messageId, endpoint: choice.endpoint, model: choice.model }, { text: "" });
+    const frame = { type: kind, message: messageId, endpoint: choice.endpoint, model: choice.model };
+    return this.sendFrame({ ...frame, parameters: this.parameters.value }, { text: "" });
   }
 
   chosenModel() {

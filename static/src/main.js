@@ -3,6 +3,7 @@
 import "../css/app.css";
 import "../css/provider-keys.css";
 import "../css/organise.css";
+import "../css/parameters.css";
 import { initPreferences } from "./preferences.js";
 
 function start() {

@@ -36,15 +36,28 @@ export class ModelMenu {
     });
   }
 
+  /** Select `endpoint|model` (a plain model, not a spec); false when it is not offered. */
+  choose(endpoint, model, spec = "") {
+    const value = spec ? `spec:${spec}` : `${endpoint}|${model}`;
+    if (!this.isSelectable(value)) return false;
+    this.select.value = value;
+    store(value);
+    return true;
+  }
+
   isSelectable(value) {
     if (!value) return false;
     const option = Array.from(this.select.options).find((candidate) => candidate.value === value);
     return Boolean(option && !option.disabled && !(option.parentElement instanceof HTMLOptGroupElement && option.parentElement.disabled));
   }
 
-  /** {endpoint, model}, or null when nothing usable is selected. */
+  /** {endpoint, model} (and `spec` for an admin-defined preset), or null when nothing usable is selected. */
   get value() {
     if (!this.select || !this.isSelectable(this.select.value)) return null;
+    const option = this.select.selectedOptions[0];
+    if (option && option.dataset.spec) {
+      return { endpoint: option.dataset.endpoint, model: option.dataset.model, spec: option.dataset.spec };
+    }
     const value = this.select.value;
     const cut = value.indexOf("|");
     return { endpoint: value.slice(0, cut), model: value.slice(cut + 1) };
