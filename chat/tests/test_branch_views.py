@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -30,7 +31,7 @@ def client_for(user) -> Client:
     return client
 
 
-def snapshot(conversation: Conversation) -> list[tuple]:
+def snapshot(conversation: Conversation) -> list[Any]:
     conversation.refresh_from_db()
     rows = Message.objects.filter(conversation=conversation).order_by("created_at", "id")
     return [conversation.current_leaf_id, *rows.values_list("id", "parent_id", "text", "edited")]
