@@ -33,6 +33,7 @@ bench: setup
 	@$(PY) bench/api.py
 	@$(PY) bench/files.py
 	@$(PY) bench/providers.py
+	@$(PY) bench/sidebar.py
 
 messages:
 	@$(PY) manage.py makemessages -l ru --ignore=.venv --ignore=node_modules --ignore=static/dist --ignore=staticfiles --no-location

@@ -16,12 +16,16 @@ tokenizer and opens connections), one call at a time:
 Cases: `Demo/demo-fast` (the offline demo model, unpaced: a ~250-token Markdown reply),
 `Demo/demo-chat` (paced at DEMO_TOKENS_PER_SECOND, 40 tokens/s by default: stream TTFT only, since
 its whole reply takes seconds by design) and `Bench/bench-echo` (the fake echoes a 30-word prompt).
-Figures are milliseconds: median and p95.
+Last, --concurrent (10) calls are sent at once, each from its own client, to `Demo/demo-chat`
+(paced: each reply takes seconds) and `Bench/bench-echo`: if the server served them one after
+another, the median would be several times the single-call figure. Figures are milliseconds:
+median and p95.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import shutil
 import statistics
@@ -93,6 +97,7 @@ def _run(repeat: int, call: Callable[[], object]) -> list[object]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--concurrent", type=int, default=10, help="calls at once, for the concurrency figures")
     options = parser.parse_args(argv)
     directory = Path(tempfile.mkdtemp(prefix="librechat-bench-api-"))
     fake = server = None
@@ -130,10 +135,21 @@ def main(argv: list[str] | None = None) -> None:
         streams = _run(max(5, options.repeat // 4), lambda: _stream(ours, "Demo/demo-chat"))
         record("Demo/demo-chat (40 tok/s)", "stream TTFT", [first for first, _total in streams])
 
+        # N calls at once (each with its own SDK client): are they served side by side?
+        count = options.concurrent
+        clients = [openai.OpenAI(api_key=api_key, base_url=server.url + "/v1", max_retries=0) for _ in range(count)]
+        with concurrent.futures.ThreadPoolExecutor(count) as pool:
+            for case, model in (("Demo/demo-chat", "Demo/demo-chat"), ("Bench/bench-echo", "Bench/bench-echo")):
+                label = f"{case} x{count} at once"
+                latencies = list(pool.map(lambda client, m=model: _non_stream(client, m), clients))
+                record(label, "non-stream latency", latencies)
+                streams = list(pool.map(lambda client, m=model: _stream(client, m), clients))
+                record(label, "stream TTFT", [first for first, _total in streams])
+
         print(f"\nAPI latency over {options.repeat} sequential calls each (ms)\n")
-        print(f"{'case':28} {'figure':20} {'median':>9} {'p95':>9}")
+        print(f"{'case':34} {'figure':20} {'median':>9} {'p95':>9}")
         for case, figure, (median, p95) in rows:
-            print(f"{case:28} {figure:20} {median:9.1f} {p95:9.1f}")
+            print(f"{case:34} {figure:20} {median:9.1f} {p95:9.1f}")
         for figure in ("non-stream latency", "stream TTFT"):
             added = results[f"Bench/bench-echo {figure}"]["median_ms"] - results[f"direct fake bench-echo {figure}"][
                 "median_ms"]

@@ -114,7 +114,7 @@ def main() -> None:
     try:
         from accounts.models import User
         from chat.models import Conversation
-        from chat.organise.selectors import PAGE_SIZE, cursor_encode, sidebar_page
+        from chat.organise.selectors import PAGE_SIZE, cursor_encode
 
         user = User.objects.create_user(email="bench@example.org", password=None)
         started = time.perf_counter()
@@ -145,23 +145,29 @@ def main() -> None:
             median, cpu, worst, queries, size = measure(client, path, args.runs)
             print(f"{label:44} {median:10.1f} {cpu:8.1f} {worst:8.1f} {queries:8d} {size:9,d}")
 
-        # The same deep page read with OFFSET (and its tags), for comparison; the app never does.
-        from django.db.models import prefetch_related_objects
+        # The database's part alone: the ids of the deep page by keyset (the app's query, from
+        # selectors._keyset) and by OFFSET (never used by the app), at two depths.
+        from django.db.models import Q
 
-        times = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            prefetch_related_objects(list(ordered[deep_at: deep_at + PAGE_SIZE]), "tags")
-            times.append(time.perf_counter() - started)
-        keyset_times = []
-        cursor = cursor_encode(anchor)
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            sidebar_page(user=user, cursor=cursor)  # the app's own read, its tags included
-            keyset_times.append(time.perf_counter() - started)
-        print(f"read of the page at row {deep_at:,} alone (median): "
-              f"OFFSET read {statistics.median(times) * 1000:.2f} ms; "
-              f"keyset sidebar_page() with tags {statistics.median(keyset_times) * 1000:.2f} ms")
+        from chat.organise.selectors import cursor_decode
+
+        def timed(read) -> float:
+            samples = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                read()
+                samples.append(time.perf_counter() - started)
+            return statistics.median(samples) * 1000
+
+        for depth in (PAGE_SIZE, deep_at):
+            row = ordered[depth - 1]
+            moment, key = cursor_decode(cursor_encode(row))
+            ids = ordered.values_list("pk", flat=True)
+            after = Q(updated_at__lt=moment) | Q(updated_at=moment, pk__lt=key)
+            keyset = ids.filter(updated_at__lte=moment).filter(after)
+            keyset_ms = timed(lambda keyset=keyset: list(keyset[:PAGE_SIZE + 1]))
+            offset_ms = timed(lambda ids=ids, depth=depth: list(ids[depth: depth + PAGE_SIZE + 1]))
+            print(f"page query at row {depth:>6,}: keyset {keyset_ms:6.2f} ms, OFFSET {offset_ms:6.2f} ms (median)")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -124,7 +124,7 @@ def conversation_rename(request: HttpRequest, conversation_id: str) -> JsonRespo
     try:
         services.conversation_rename(conversation=conversation, title=request.POST.get("title", ""))
     except services.ChatError as error:
-        return JsonResponse({"ok": False, "code": error.code, "message": error.message}, status=400)
+        return _refused(error)
     return JsonResponse({"ok": True, "title": conversation.title})
 
 
